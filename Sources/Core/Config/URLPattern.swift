@@ -1,0 +1,56 @@
+/// A backend `url_pattern` such as `/users/{id}?fields={fields}`, split once at
+/// start-up into literal text and `{placeholders}` so a request only concatenates.
+public struct URLPattern: Sendable, Equatable {
+    enum Piece: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    let pieces: [Piece]
+    /// Whether the pattern carries its own query string (`?a=b`).
+    public let hasQuery: Bool
+
+    public init(_ pattern: String) {
+        var pieces: [Piece] = []
+        var literal = ""
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            literal += rest[..<open]
+            let name = rest[rest.index(after: open)..<close]
+            if name.isEmpty || name.contains("{") {
+                literal += rest[open...close]
+            } else {
+                if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
+                pieces.append(.parameter(String(name)))
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        literal += rest
+        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        self.pieces = pieces
+        self.hasQuery = pattern.contains("?")
+    }
+
+    /// The names of the `{placeholders}` in a path or pattern, in order.
+    public static func parameterNames(in pattern: String) -> [String] {
+        URLPattern(pattern).pieces.compactMap { if case .parameter(let n) = $0 { return n } else { return nil } }
+    }
+
+    public var parameterNames: [String] {
+        pieces.compactMap { if case .parameter(let n) = $0 { return n } else { return nil } }
+    }
+
+    /// The path (and hard-coded query) with placeholders replaced; a placeholder
+    /// with no value is left empty.
+    public func render(_ value: (String) -> String?) -> String {
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let text): out += text
+            case .parameter(let name): out += value(name) ?? ""
+            }
+        }
+        return out
+    }
+}

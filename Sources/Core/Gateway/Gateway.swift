@@ -1,0 +1,123 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The gateway as the server sees it: the router and the endpoint pipelines,
+/// built once from the configuration.
+public final class Gateway: HTTPApplication {
+    /// What a route leads to.
+    struct Route: Sendable {
+        let bodyMode: PreparedRequest.BodyMode
+        let run: @Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter) async -> Void
+    }
+
+    let router: Router<Route>
+    let builtins: BuiltinEndpoints
+    let responder: EndpointResponder
+    let errorBodies: [String: Value]
+    let logger: Logger
+
+    /// Builds every endpoint pipeline; throws every problem the routes have.
+    public init(config: ServiceConfig, client: HTTPBackendClient, logger: Logger, bodyLimit: Int = 64 << 20) throws(ConfigError) {
+        self.logger = logger
+        let responder = EndpointResponder(router: config.router)
+        self.responder = responder
+        errorBodies = config.router.errorBody
+        builtins = BuiltinEndpoints(
+            healthPath: config.router.disableHealth ? nil : config.router.healthPath,
+            debug: config.debugEndpoint, echo: config.echoEndpoint, logger: logger, responder: responder)
+
+        router = try Self.buildRouter(config) { endpoint in
+            Self.makeRoute(endpoint, config: config, client: client, responder: responder, bodyLimit: bodyLimit)
+        }
+    }
+
+    /// Checks that every endpoint can be routed (no collisions, RESTful
+    /// patterns unless `disable_rest`), as `krakend check -t` does.
+    public static func checkRoutes(_ config: ServiceConfig) throws(ConfigError) {
+        _ = try buildRouter(config) { _ in 0 }
+    }
+
+    static func buildRouter<Handler: Sendable>(_ config: ServiceConfig, handler: (EndpointConfig) -> Handler) throws(ConfigError) -> Router<Handler> {
+        var router = Router<Handler>(disableREST: config.disableRest)
+        router.redirectTrailingSlash = !config.router.disableRedirectTrailingSlash
+        router.redirectFixedPath = !config.router.disableRedirectFixedPath
+        router.handleMethodNotAllowed = !config.router.disableHandleMethodNotAllowed
+        router.removeExtraSlash = config.router.removeExtraSlash
+        var problems: [ConfigProblem] = []
+        for endpoint in config.endpoints {
+            do {
+                try router.add(method: endpoint.method, path: endpoint.endpoint, handler: handler(endpoint))
+            } catch {
+                problems.append(ConfigProblem(path: endpoint.configPath + ".endpoint", message: error.description))
+            }
+        }
+        if !problems.isEmpty { throw ConfigError(problems) }
+        return router
+    }
+
+    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, bodyLimit: Int) -> Route {
+        let forwarding = ParameterForwarding(inputHeaders: endpoint.inputHeaders, inputQueryStrings: endpoint.inputQueryStrings)
+        let backends = endpoint.backends.map {
+            HTTPBackend(config: $0, endpointForwarding: forwarding, client: client, settings: config.client)
+        }
+        if endpoint.outputEncoding == "no-op", let backend = backends.first {
+            let pipe = NoOpEndpoint(backend: backend, config: endpoint, options: responder)
+            return Route(bodyMode: .streamed, run: pipe.run)
+        }
+        let pipe = MergingEndpoint(backends: backends, config: endpoint, options: responder, bodyLimit: bodyLimit)
+        return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run)
+    }
+
+    public func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest {
+        let uri = head.uri[...]
+        let path = uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
+        if let builtin = builtins.match(path: path) {
+            return PreparedRequest(bodyMode: .buffered(limit: 1 << 20), run: builtin)
+        }
+        switch router.lookup(method: head.method.rawValue, path: path) {
+        case .found(let route, let params):
+            return PreparedRequest(bodyMode: route.bodyMode) { request, writer in await route.run(request, params, writer) }
+        case .methodNotAllowed(let allowed):
+            return respondNow { writer in self.routerError(writer, status: .methodNotAllowed, allow: allowed) }
+        case .redirect(let location, let status):
+            let target = location + (uri.firstIndex(of: "?").map { String(uri[$0...]) } ?? "")
+            return respondNow { writer in
+                var headers = HTTPHeaders()
+                headers.add(name: "Location", value: target)
+                headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
+                let body = head.method == .GET ? "<a href=\"\(target)\">\(HTTPResponseStatus(statusCode: status).reasonPhrase)</a>.\n\n" : ""
+                writer.respond(status: HTTPResponseStatus(statusCode: status), headers: headers, body: body.isEmpty ? nil : ByteBuffer(string: body))
+            }
+        case .notFound:
+            return respondNow { writer in self.routerError(writer, status: .notFound, allow: []) }
+        }
+    }
+
+    /// A request answered by the router itself; its body is read and dropped.
+    private func respondNow(_ respond: @escaping @Sendable (ResponseWriter) -> Void) -> PreparedRequest {
+        PreparedRequest(bodyMode: .buffered(limit: 1 << 20)) { _, writer in respond(writer) }
+    }
+
+    /// 404 and 405 as gin writes them, or the configured `error_body`.
+    func routerError(_ writer: ResponseWriter, status: HTTPResponseStatus, allow: [String]) {
+        var headers = HTTPHeaders()
+        if status == .methodNotAllowed {
+            headers.add(name: "X-Krakend-Completed", value: "false")
+            if !allow.isEmpty { headers.add(name: "Allow", value: allow.joined(separator: ", ")) }
+        }
+        if let custom = errorBodies[String(status.code)] {
+            headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+            writer.respond(status: status, headers: headers, body: ByteBuffer(bytes: custom.jsonBytes))
+            return
+        }
+        headers.add(name: "Content-Type", value: "text/plain")
+        let text = status == .notFound ? "404 page not found" : "405 method not allowed"
+        writer.respond(status: status, headers: headers, body: ByteBuffer(string: text))
+    }
+}
+
+extension Gateway {
+    /// The `extra_config` namespaces this gateway acts on today.
+    public static let understoodNamespaces: Set<String> = ["router", "backend/http/client", "telemetry/logging"]
+}

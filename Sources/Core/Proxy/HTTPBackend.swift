@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One configured HTTP backend, ready to call: its URL pattern split, its
+/// forwarding rules narrowed, its hosts balanced round-robin.
+public final class HTTPBackend: Sendable {
+    public let config: BackendConfig
+    let pattern: URLPattern
+    let forwarding: ParameterForwarding
+    let client: HTTPBackendClient
+    let addAcceptEncoding: Bool
+    private let nextHost = Atomic<Int>(0)
+
+    public init(config: BackendConfig, endpointForwarding: ParameterForwarding, client: HTTPBackendClient, settings: HTTPClientSettings) {
+        self.config = config
+        self.pattern = URLPattern(config.urlPattern)
+        self.forwarding = endpointForwarding.narrowed(byHeaders: config.inputHeaders, queryStrings: config.inputQueryStrings)
+        self.client = client
+        self.addAcceptEncoding = !settings.disableCompression
+    }
+
+    /// The next host of the list, in turn.
+    func pickHost() -> String {
+        let hosts = config.host
+        if hosts.count == 1 { return hosts[0] }
+        let n = nextHost.wrappingAdd(1, ordering: .relaxed).oldValue
+        return hosts[(n & Int.max) % hosts.count]
+    }
+
+    /// The full URL for this request: placeholders filled, and the client's
+    /// allowed query strings, which replace a hard-coded query when present.
+    public func url(for context: RequestContext, extraParams: [String: String] = [:]) -> String {
+        var rendered = pattern.render { context.params[$0] ?? extraParams[$0] }
+        let query = forwarding.backendQuery(context.query)
+        if !query.isEmpty {
+            if let q = rendered.firstIndex(of: "?") { rendered = String(rendered[..<q]) }
+            rendered += "?" + query.encoded()
+        }
+        return pickHost() + rendered
+    }
+
+    public func makeRequest(for context: RequestContext, body: HTTPClientRequest.Body?, extraParams: [String: String] = [:]) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url(for: context, extraParams: extraParams))
+        request.method = HTTPMethod(rawValue: config.method)
+        request.headers = forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding)
+        request.body = body
+        return request
+    }
+}

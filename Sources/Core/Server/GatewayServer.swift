@@ -1,0 +1,116 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// The listener: one port that speaks HTTP/1.1, HTTP/2 with prior knowledge
+/// (h2c) and, with TLS, both over ALPN; every request goes to the `HTTPApplication`.
+public final class GatewayServer: Sendable {
+    private let settings: ServerSettings
+    private let app: HTTPApplication
+    private let group: EventLoopGroup
+    private let channel: Channel
+    private let quiesce: ServerQuiescingHelper
+
+    /// The port actually bound (useful with port 0).
+    public var port: Int { channel.localAddress?.port ?? settings.port }
+
+    private init(settings: ServerSettings, app: HTTPApplication, group: EventLoopGroup, channel: Channel, quiesce: ServerQuiescingHelper) {
+        self.settings = settings
+        self.app = app
+        self.group = group
+        self.channel = channel
+        self.quiesce = quiesce
+    }
+
+    public static func start(settings: ServerSettings, app: HTTPApplication, group: EventLoopGroup) async throws -> GatewayServer {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configureConnection(channel, settings: settings, app: app)
+                }
+            }
+        let channel = try await bootstrap.bind(host: settings.host, port: settings.port).get()
+        return GatewayServer(settings: settings, app: app, group: group, channel: channel, quiesce: quiesce)
+    }
+
+    /// Stops accepting, lets in-flight requests finish (idle keep-alive
+    /// connections are closed), and returns when every connection is gone or
+    /// `deadline` passed.
+    public func shutdown(deadline: Duration = .seconds(30)) async {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: promise)
+        let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(deadline)) {
+            promise.succeed(())
+        }
+        try? await promise.futureResult.get()
+        timeout.cancel()
+    }
+
+    // MARK: pipelines
+
+    static func configureConnection(_ channel: Channel, settings: ServerSettings, app: HTTPApplication) throws {
+        let sync = channel.pipeline.syncOperations
+        if let tls = settings.tls {
+            try sync.addHandler(NIOSSLServerHandler(context: tls))
+            try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+                channel.eventLoop.makeCompletedFuture {
+                    switch result {
+                    case .negotiated("h2"):
+                        try configureHTTP2(channel.pipeline.syncOperations, channel: channel, settings: settings, app: app, isTLS: true)
+                    default:
+                        try configureHTTP1(channel.pipeline.syncOperations, settings: settings, app: app, isTLS: true)
+                    }
+                }
+            })
+        } else {
+            try sync.addHandler(ByteToMessageHandler(ProtocolSniffer(
+                http1: { try configureHTTP1($0, settings: settings, app: app, isTLS: false) },
+                http2: { try configureHTTP2($0, channel: channel, settings: settings, app: app, isTLS: false) }
+            )))
+        }
+    }
+
+    static func configureHTTP1(_ sync: ChannelPipeline.SynchronousOperations, settings: ServerSettings, app: HTTPApplication, isTLS: Bool) throws {
+        let limit = HeaderSizeLimit(maxHeaderBytes: settings.maxHeaderBytes)
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        // The raw-byte limit answers 431 first; the parser's limits only back it up.
+        decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes + 8192
+        decoderLimits.maxHeaderListSize = settings.maxHeaderBytes + 8192
+        try sync.addHandler(limit)
+        try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
+        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
+        try sync.addHandler(HTTPServerPipelineHandler())
+        try sync.addHandler(HTTPServerProtocolErrorHandler())
+        try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit))
+    }
+
+    static func configureHTTP2(_ sync: ChannelPipeline.SynchronousOperations, channel: Channel, settings: ServerSettings, app: HTTPApplication, isTLS: Bool) throws {
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings.append(HTTP2Setting(parameter: .maxHeaderListSize, value: min(settings.maxHeaderBytes, 1 << 24)))
+        _ = try sync.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(), position: .last,
+            inboundStreamInitializer: { stream in
+                stream.eventLoop.makeCompletedFuture {
+                    let streamSync = stream.pipeline.syncOperations
+                    try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                    try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
+                }
+            })
+    }
+}

@@ -1,0 +1,63 @@
+import NIOCore
+import NIOHTTP1
+
+/// What the server asks of the gateway for each request: called on the
+/// connection's event loop as soon as the request head is read, it decides
+/// how the body is to be read and returns the work to run.
+public protocol HTTPApplication: Sendable {
+    func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest
+}
+
+/// Facts about the connection a request came on.
+public struct ConnectionInfo: Sendable {
+    public var remoteAddress: SocketAddress?
+    public var isHTTP2: Bool
+    public var isTLS: Bool
+}
+
+/// The work for one request, decided when its head arrived.
+public struct PreparedRequest: Sendable {
+    public enum BodyMode: Sendable {
+        /// Read the whole body first (at most `limit` bytes, else 413).
+        case buffered(limit: Int)
+        /// Hand the body over as it arrives, with back-pressure (no-op endpoints).
+        case streamed
+    }
+
+    public var bodyMode: BodyMode
+    public var run: @Sendable (IncomingRequest, ResponseWriter) async -> Void
+
+    public init(bodyMode: BodyMode, run: @escaping @Sendable (IncomingRequest, ResponseWriter) async -> Void) {
+        self.bodyMode = bodyMode
+        self.run = run
+    }
+}
+
+/// A request as the gateway sees it.
+public struct IncomingRequest: Sendable {
+    public var head: HTTPRequestHead
+    public var body: RequestBody
+    public var connection: ConnectionInfo
+}
+
+/// The body of a request: already read, or still arriving.
+public enum RequestBody: Sendable {
+    case buffered(ByteBuffer?)
+    case streamed(RequestBodyStream)
+
+    /// The whole body, reading a stream to its end if needed.
+    public func collect(upTo limit: Int = .max) async throws -> ByteBuffer? {
+        switch self {
+        case .buffered(let b): return b
+        case .streamed(let stream):
+            var out: ByteBuffer?
+            for try await var chunk in stream {
+                if out == nil { out = chunk } else { out!.writeBuffer(&chunk) }
+                if (out?.readableBytes ?? 0) > limit { throw RequestBodyTooLarge() }
+            }
+            return out
+        }
+    }
+}
+
+public struct RequestBodyTooLarge: Error {}

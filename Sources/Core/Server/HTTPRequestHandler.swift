@@ -1,0 +1,232 @@
+import NIOCore
+import NIOHTTP1
+
+/// Reads requests from one HTTP/1.1 connection or one HTTP/2 stream (both as
+/// `HTTPServerRequestPart`s), hands each to the `HTTPApplication` and keeps
+/// the connection's timers. HTTP/1.1 pipelining is serialised by NIO's
+/// `HTTPServerPipelineHandler` in front of this one.
+final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case buffering(IncomingRequest, PreparedRequest, limit: Int)
+        case streaming(RequestBodyStream.Producer.Source)
+        case discarding
+        case responding
+    }
+
+    private let app: HTTPApplication
+    private let settings: ServerSettings
+    private let isHTTP2: Bool
+    private let isTLS: Bool
+    private let headerLimit: HeaderSizeLimit?
+    private var state = State.idle
+    private var keepAlive = true
+    private var timer: Scheduled<Void>?
+    private var readsPaused = false
+    private var readPending = false
+
+    init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, headerLimit: HeaderSizeLimit?) {
+        self.app = app
+        self.settings = settings
+        self.isHTTP2 = isHTTP2
+        self.isTLS = isTLS
+        self.headerLimit = headerLimit
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armHeaderTimer(context: context, firstRequest: true) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armHeaderTimer(context: context, firstRequest: true)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { cancelTimer() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelTimer()
+        if case .streaming(let source) = state { source.finish(ConnectionClosed()) }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requestHeadArrived(context: context, head: head)
+        case .body(var chunk):
+            switch state {
+            case .buffering(var request, let prepared, let limit):
+                guard case .buffered(let existing) = request.body else { return }
+                var body = existing ?? context.channel.allocator.buffer(capacity: chunk.readableBytes)
+                body.writeBuffer(&chunk)
+                if body.readableBytes > limit {
+                    state = .discarding
+                    respondAndClose(context: context, status: .payloadTooLarge)
+                    return
+                }
+                request.body = .buffered(body)
+                state = .buffering(request, prepared, limit: limit)
+            case .streaming(let source):
+                if case .stopProducing = source.yield(chunk) { readsPaused = true }
+            case .idle, .discarding, .responding:
+                break
+            }
+        case .end:
+            cancelTimer()
+            switch state {
+            case .buffering(let request, let prepared, _):
+                state = .responding
+                start(prepared, request, context: context)
+            case .streaming(let source):
+                source.finish()
+                state = .responding
+            case .idle, .discarding, .responding:
+                break
+            }
+        }
+    }
+
+    private func requestHeadArrived(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        cancelTimer()
+        headerLimit?.headArrived()
+        keepAlive = head.isKeepAlive
+        if !isHTTP2, head.approximateSize > settings.maxHeaderBytes + 4096 {
+            state = .discarding
+            respondAndClose(context: context, status: .requestHeaderFieldsTooLarge)
+            return
+        }
+        if settings.readTimeout > .zero { arm(context: context, after: settings.readTimeout) }
+        let connection = ConnectionInfo(remoteAddress: context.channel.remoteAddress, isHTTP2: isHTTP2, isTLS: isTLS)
+        let prepared = app.prepare(head, connection: connection)
+        switch prepared.bodyMode {
+        case .buffered(let limit):
+            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection)
+            state = .buffering(request, prepared, limit: limit)
+        case .streamed:
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            let demand = RequestBodyReadDemand(
+                resume: { eventLoop.execute { let (handler, ctx) = loopBound.value; handler.resumeReads(context: ctx) } },
+                cancel: {})
+            let producer = RequestBodyStream.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: false, delegate: demand)
+            state = .streaming(producer.source)
+            let request = IncomingRequest(head: head, body: .streamed(RequestBodyStream(sequence: producer.sequence)), connection: connection)
+            start(prepared, request, context: context)
+        }
+    }
+
+    private func start(_ prepared: PreparedRequest, _ request: IncomingRequest, context: ChannelHandlerContext) {
+        let writer = ResponseWriter(channel: context.channel, isHeadRequest: request.head.method == .HEAD)
+        if settings.writeTimeout > .zero { arm(context: context, after: settings.writeTimeout) }
+        Task { await prepared.run(request, writer) }
+    }
+
+    private func resumeReads(context: ChannelHandlerContext) {
+        readsPaused = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: outbound: notice the end of each response
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let part = unwrapOutboundIn(data)
+        switch part {
+        case .head(var head) where !isHTTP2 && !keepAlive:
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
+            responseFinished(context: context, promise: promise, data: data)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+
+    private func responseFinished(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, data: NIOAny) {
+        cancelTimer()
+        if case .streaming(let source) = state {
+            // The response ended before the client finished sending: nobody reads the rest.
+            source.finish()
+            keepAlive = false
+        }
+        state = .idle
+        headerLimit?.awaitHead()
+        if !keepAlive && !isHTTP2 {
+            let closed = context.eventLoop.makePromise(of: Void.self)
+            closed.futureResult.cascade(to: promise)
+            context.write(data, promise: closed)
+            closed.futureResult.whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.write(data, promise: promise)
+            if !isHTTP2 { armHeaderTimer(context: context, firstRequest: false) }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsPaused { readPending = true } else { context.read() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if case .streaming(let source) = state { source.finish(error) }
+        context.close(promise: nil)
+    }
+
+    // MARK: timers
+
+    /// Go's rules: the first request waits `read_header_timeout`; later ones
+    /// wait `idle_timeout`, else `read_timeout`, else `read_header_timeout`.
+    private func armHeaderTimer(context: ChannelHandlerContext, firstRequest: Bool) {
+        guard !isHTTP2 else { return }
+        var wait = settings.readHeaderTimeout
+        if wait == .zero { wait = settings.readTimeout }
+        if !firstRequest {
+            if settings.idleTimeout > .zero { wait = settings.idleTimeout }
+            else if settings.readTimeout > .zero { wait = settings.readTimeout }
+        }
+        if wait > .zero { arm(context: context, after: wait) }
+    }
+
+    private func arm(context: ChannelHandlerContext, after duration: Duration) {
+        cancelTimer()
+        guard !isHTTP2 else { return }
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: TimeAmount(duration)) { channel.close(promise: nil) }
+    }
+
+    private func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func respondAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus) {
+        keepAlive = false
+        let body = "\(status.code) \(status.reasonPhrase)"
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+}
+
+struct ConnectionClosed: Error {}
+
+extension HTTPRequestHead {
+    /// About the bytes of the request line and headers, as Go's MaxHeaderBytes counts them.
+    var approximateSize: Int {
+        var size = uri.utf8.count + 16
+        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 4 }
+        return size
+    }
+}

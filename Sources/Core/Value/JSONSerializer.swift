@@ -1,0 +1,269 @@
+// A JSON serializer for `Value` whose output is byte-for-byte what Go's
+// `encoding/json.Marshal` produces for the equivalent `interface{}` value
+// (numbers as `json.Number`):
+//
+// - compact, no whitespace;
+// - object keys sorted by their UTF-8 bytes;
+// - strings escaped like Go's `appendString` with HTML escaping on:
+//   `\"` `\\` `\b` `\f` `\n` `\r` `\t`, other control characters as `\u00xx`,
+//   `<` `>` `&` as `\u003c` `\u003e` `\u0026`, U+2028/U+2029 as `\u2028`/`\u2029`,
+//   everything else as raw UTF-8;
+// - numbers written as their literal text (an empty literal is written `0`, as Go does).
+
+extension Value {
+    /// Appends the compact JSON encoding of the value to `out`.
+    public func serializeJSON(into out: inout [UInt8]) {
+        JSONSerializer.write(self, into: &out)
+    }
+
+    /// The compact JSON encoding of the value, as UTF-8 bytes.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(JSONSerializer.initialCapacity(for: self))
+        JSONSerializer.write(self, into: &out)
+        return out
+    }
+
+    /// The compact JSON encoding of the value.
+    public var jsonString: String {
+        String(decoding: jsonBytes, as: UTF8.self)
+    }
+}
+
+/// Strict "less than" on the UTF-8 bytes of two strings (Go's string ordering).
+@inline(__always)
+func utf8BytesLess(_ a: String, _ b: String) -> Bool {
+    if let r = a.utf8.withContiguousStorageIfAvailable({ pa in
+        b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
+            let n = min(pa.count, pb.count)
+            var k = 0
+            while k < n {
+                let x = pa[k], y = pb[k]
+                if x != y { return x < y }
+                k += 1
+            }
+            return pa.count < pb.count
+        }
+    }), let r {
+        return r
+    }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
+enum JSONSerializer {
+    /// Per byte: 0 = copy as is, 1 = escape, 2 = lead byte 0xE2 (maybe U+2028/U+2029).
+    static let escapeTable: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        for b in 0..<0x20 { t[b] = 1 }
+        for c in ["\"", "\\", "<", ">", "&"] { t[Int(c.utf8.first!)] = 1 }
+        t[0xE2] = 2
+        return t
+    }()
+
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func initialCapacity(for value: Value) -> Int {
+        switch value {
+        case .null, .bool: return 8
+        case .number(let s): return s.utf8.count
+        case .string(let s): return s.utf8.count + 2
+        case .array(let a): return max(64, a.count * 16)
+        case .object(let o): return max(64, o.count * 32)
+        }
+    }
+
+    /// Nesting handled by plain recursion; deeper subtrees are written by
+    /// `writeIterative`, so deep values cannot overflow small thread stacks.
+    static let maxRecursionDepth = 128
+
+    static func write(_ value: Value, into out: inout [UInt8]) {
+        write(value, depth: 0, into: &out)
+    }
+
+    private static func write(_ value: Value, depth: Int, into out: inout [UInt8]) {
+        switch value {
+        case .null:
+            appendASCII("null", &out)
+        case .bool(let b):
+            appendASCII(b ? "true" : "false", &out)
+        case .number(let text):
+            writeNumber(text, into: &out)
+        case .string(let s):
+            writeString(s, into: &out)
+        case .array(let a):
+            if depth >= maxRecursionDepth {
+                writeIterative(value, into: &out)
+                return
+            }
+            out.append(UInt8(ascii: "["))
+            var first = true
+            for element in a {
+                if first { first = false } else { out.append(UInt8(ascii: ",")) }
+                write(element, depth: depth + 1, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            if depth >= maxRecursionDepth {
+                writeIterative(value, into: &out)
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            if o.count == 1, let (k, v) = o.first {
+                writeString(k, into: &out)
+                out.append(UInt8(ascii: ":"))
+                write(v, depth: depth + 1, into: &out)
+            } else if !o.isEmpty {
+                var first = true
+                for (k, v) in sortedMembers(o) {
+                    if first { first = false } else { out.append(UInt8(ascii: ",")) }
+                    writeString(k, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    write(v, depth: depth + 1, into: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    @inline(__always)
+    private static func sortedMembers(_ o: [String: Value]) -> [(key: String, value: Value)] {
+        o.sorted { utf8BytesLess($0.key, $1.key) }
+    }
+
+    @inline(__always)
+    private static func writeNumber(_ text: String, into out: inout [UInt8]) {
+        if text.isEmpty {
+            out.append(UInt8(ascii: "0"))
+        } else {
+            appendRaw(text, &out)
+        }
+    }
+
+    /// Same output as `write`, with an explicit stack instead of recursion.
+    static func writeIterative(_ value: Value, into out: inout [UInt8]) {
+        struct Frame {
+            var elements: [Value]
+            var keys: [String]   // empty for arrays
+            var index = 0
+            let isObject: Bool
+        }
+        var stack: [Frame] = []
+        var pending: Value? = value
+        while true {
+            if let v = pending {
+                pending = nil
+                switch v {
+                case .array(let a) where !a.isEmpty:
+                    out.append(UInt8(ascii: "["))
+                    stack.append(Frame(elements: a, keys: [], isObject: false))
+                case .object(let o) where !o.isEmpty:
+                    out.append(UInt8(ascii: "{"))
+                    let members = sortedMembers(o)
+                    stack.append(Frame(elements: members.map(\.value), keys: members.map(\.key), isObject: true))
+                default:
+                    // Scalars and empty containers: no nesting.
+                    write(v, depth: 0, into: &out)
+                }
+            }
+            guard let top = stack.indices.last else { return }
+            let index = stack[top].index
+            if index == stack[top].elements.count {
+                out.append(stack[top].isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+                stack.removeLast()
+                continue
+            }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if stack[top].isObject {
+                writeString(stack[top].keys[index], into: &out)
+                out.append(UInt8(ascii: ":"))
+            }
+            pending = stack[top].elements[index]
+            stack[top].index = index + 1
+        }
+    }
+
+    @inline(__always)
+    private static func appendASCII(_ s: StaticString, _ out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    private static func appendRaw(_ s: String, _ out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil {
+            out.append(contentsOf: s.utf8)
+        }
+    }
+
+    /// Writes `s` as a quoted, Go-escaped JSON string.
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        if s.utf8.withContiguousStorageIfAvailable({ writeString(bytes: $0, into: &out) }) == nil {
+            var copy = s
+            copy.withUTF8 { writeString(bytes: $0, into: &out) }
+        }
+    }
+
+    static func writeString(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        escapeTable.withUnsafeBufferPointer { table in
+            let n = bytes.count
+            var runStart = 0
+            var j = 0
+            while j < n {
+                let b = bytes[j]
+                let kind = table[Int(b)]
+                if kind == 0 {
+                    j &+= 1
+                    continue
+                }
+                if kind == 2 {
+                    // U+2028 is E2 80 A8, U+2029 is E2 80 A9.
+                    guard j + 2 < n, bytes[j + 1] == 0x80, bytes[j + 2] & 0xFE == 0xA8 else {
+                        j &+= 1
+                        continue
+                    }
+                    if j > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j])) }
+                    out.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"),
+                        UInt8(ascii: "2"), bytes[j + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"),
+                    ])
+                    j &+= 3
+                    runStart = j
+                    continue
+                }
+                if j > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j])) }
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(b)
+                case 0x08:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "b"))
+                case 0x0C:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "f"))
+                case 0x0A:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "r"))
+                case 0x09:
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "t"))
+                default:
+                    // Other control characters and < > &.
+                    out.append(UInt8(ascii: "\\"))
+                    out.append(UInt8(ascii: "u"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(hexDigits[Int(b >> 4)])
+                    out.append(hexDigits[Int(b & 0xF)])
+                }
+                j &+= 1
+                runStart = j
+            }
+            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

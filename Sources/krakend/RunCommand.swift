@@ -1,0 +1,176 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GatewayCore
+import GatewayGRPC
+import GatewayGraphQL
+import GatewaySOAP
+import GatewayWebSocket
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the KrakenD server.")
+
+    @Option(name: [.customShort("c"), .long], help: "Path to the configuration file")
+    var config: String
+
+    @Flag(name: [.customShort("d"), .long], help: "Enable the debug endpoint and debug logs")
+    var debug = false
+
+    @Option(name: [.customShort("p"), .long], help: "Port of the service (overrides the configuration)")
+    var port: Int?
+
+    func run() async throws {
+        var service: ServiceConfig
+        do {
+            service = try ConfigLoader.load(path: config)
+        } catch {
+            report(error, file: config)
+            throw ExitCode.failure
+        }
+        if let port { service.port = port }
+        if debug { service.debugEndpoint = true }
+
+        let logger = Self.makeLogger(service: service, debug: debug)
+        Self.reportNamespaces(service, logger: logger)
+
+        var settings = ServerSettings()
+        settings.host = service.listenIP.isEmpty ? "::" : service.listenIP
+        settings.port = service.port
+        settings.readTimeout = service.readTimeout
+        settings.readHeaderTimeout = service.readHeaderTimeout
+        settings.writeTimeout = service.writeTimeout
+        settings.idleTimeout = service.idleTimeout
+        settings.maxHeaderBytes = service.maxHeaderBytes
+        if let tls = service.tls {
+            do { settings.tls = try Self.makeTLSContext(tls) } catch {
+                report(ConfigError(path: "tls", "cannot load the TLS keys: \(error)"), file: config)
+                throw ExitCode.failure
+            }
+        }
+
+        let group = MultiThreadedEventLoopGroup.singleton
+        let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(config: service, client: client, logger: logger)
+        } catch {
+            report(error, file: config)
+            await client.shutdown()
+            throw ExitCode.failure
+        }
+
+        let server: GatewayServer
+        do {
+            server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
+        } catch where settings.host == "::" {
+            // No IPv6 on this machine: listen on every IPv4 address instead.
+            settings.host = "0.0.0.0"
+            server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
+        }
+        logger.info("Listening on port: \(server.port)")
+
+        await Self.waitForTermination()
+        logger.info("Shutting down: draining in-flight requests")
+        await server.shutdown()
+        await client.shutdown()
+        logger.info("Stopped")
+    }
+
+    static func makeLogger(service: ServiceConfig, debug: Bool) -> Logger {
+        let configured = service.extraConfig["telemetry/logging"]?["level"]?.stringValue?.lowercased()
+        let prefix = service.extraConfig["telemetry/logging"]?["prefix"]?.stringValue ?? "[KRAKEND]"
+        var level: Logger.Level = .info
+        switch configured {
+        case "debug": level = .debug
+        case "warning": level = .warning
+        case "error": level = .error
+        case "critical": level = .critical
+        default: break
+        }
+        if debug { level = .debug }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: prefix)
+    }
+
+    /// Namespaces the gateway does not act on are ignored, as KrakenD ignores
+    /// them; the ones of modules still to come are said out loud.
+    static func reportNamespaces(_ service: ServiceConfig, logger: Logger) {
+        let planned = Set(GRPCNamespaces.all + GraphQLNamespaces.all + SOAPNamespaces.all + WebSocketNamespaces.all)
+        var seen = Set(service.extraConfig.keys)
+        for e in service.endpoints {
+            seen.formUnion(e.extraConfig.keys)
+            for b in e.backends { seen.formUnion(b.extraConfig.keys) }
+        }
+        for namespace in seen.sorted() {
+            if planned.contains(namespace) {
+                logger.warning("\(namespace) is not supported yet by this gateway: its settings are ignored")
+            } else if !Gateway.understoodNamespaces.contains(namespace) {
+                logger.debug("ignoring the extra_config namespace \(namespace)")
+            }
+        }
+    }
+
+    static func makeTLSContext(_ tls: ServerTLSConfig) throws -> NIOSSLContext {
+        guard let pair = tls.keys.first else { throw ConfigError(path: "tls.keys", "no key pair") }
+        let chain = try NIOSSLCertificate.fromPEMFile(pair.publicKey).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: pair.privateKey, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        configuration.applicationProtocols = ["h2", "http/1.1"]
+        configuration.minimumTLSVersion = Self.tlsVersion(tls.minVersion) ?? .tlsv12
+        configuration.maximumTLSVersion = Self.tlsVersion(tls.maxVersion)
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    static func tlsVersion(_ name: String) -> TLSVersion? {
+        switch name {
+        case "TLS10": return .tlsv1
+        case "TLS11": return .tlsv11
+        case "TLS12": return .tlsv12
+        case "TLS13": return .tlsv13
+        default: return nil
+        }
+    }
+
+    /// Returns on the first SIGTERM or SIGINT.
+    static func waitForTermination() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            var sources: [DispatchSourceSignal] = []
+            for sig in [SIGTERM, SIGINT] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler {
+                    if once.claim() { continuation.resume() }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Keeps the signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    static func keep(_ s: [DispatchSourceSignal]) { sources = s }
+}
+
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func claim() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if done { return false }
+        done = true
+        return true
+    }
+}

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import GatewayCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A gateway started in-process from a configuration text, on an ephemeral
+/// loopback port; `stop()` shuts it down.
+final class GatewayHarness: @unchecked Sendable {
+    let server: GatewayServer
+    let client: HTTPBackendClient
+    var port: Int { server.port }
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    static func start(_ json: String, environment: [String: String] = [:]) async throws -> GatewayHarness {
+        let document = try Value(json: json)
+        let config = try ConfigParser.parse(document, environment: environment)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
+        let gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"))
+        var settings = ServerSettings()
+        settings.host = "127.0.0.1"
+        settings.port = 0
+        settings.readTimeout = config.readTimeout
+        settings.readHeaderTimeout = config.readHeaderTimeout
+        settings.writeTimeout = config.writeTimeout
+        settings.idleTimeout = config.idleTimeout
+        settings.maxHeaderBytes = config.maxHeaderBytes
+        let server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
+        return GatewayHarness(server: server, client: client)
+    }
+
+    private init(server: GatewayServer, client: HTTPBackendClient) {
+        self.server = server
+        self.client = client
+    }
+
+    func stop() async {
+        await server.shutdown(deadline: .seconds(2))
+        await client.shutdown()
+    }
+}
+
+/// A plain HTTP client for the tests' requests.
+enum TestHTTP {
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+
+    struct Response {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: String
+        var json: Value? { try? Value(json: body) }
+    }
+
+    static func request(_ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: String? = nil) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (k, v) in headers { request.headers.add(name: k, value: v) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        return Response(status: Int(response.status.code), headers: response.headers, body: String(buffer: buffer))
+    }
+}
+
+/// Raw bytes over TCP, for requests no well-behaved client would send.
+enum RawSocket {
+    /// Sends `bytes`, then reads until the peer closes or `timeout` passes.
+    static func exchange(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func exchange(port: Int, _ text: String, timeout: TimeInterval = 5) throws -> String {
+        try exchange(port: port, Array(text.utf8), timeout: timeout)
+    }
+}
