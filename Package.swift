@@ -62,7 +62,8 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            path: "Tests/KrakendTests"
+            path: "Tests/KrakendTests",
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -9,7 +9,6 @@ import GatewayWebSocket
 import Logging
 import NIOCore
 import NIOPosix
-import NIOSSL
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the KrakenD server.")
@@ -37,19 +36,10 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Self.makeLogger(service: service, debug: debug)
         Self.reportNamespaces(service, logger: logger)
 
-        var settings = ServerSettings()
-        settings.host = service.listenIP.isEmpty ? "::" : service.listenIP
-        settings.port = service.port
-        settings.readTimeout = service.readTimeout
-        settings.readHeaderTimeout = service.readHeaderTimeout
-        settings.writeTimeout = service.writeTimeout
-        settings.idleTimeout = service.idleTimeout
-        settings.maxHeaderBytes = service.maxHeaderBytes
-        if let tls = service.tls {
-            do { settings.tls = try Self.makeTLSContext(tls) } catch {
-                report(ConfigError(path: "tls", "cannot load the TLS keys: \(error)"), file: config)
-                throw ExitCode.failure
-            }
+        var settings: ServerSettings
+        do { settings = try ServerSettings(service) } catch {
+            report(ConfigError(path: "tls", "cannot load the TLS keys: \(error)"), file: config)
+            throw ExitCode.failure
         }
 
         let group = MultiThreadedEventLoopGroup.singleton
@@ -115,27 +105,6 @@ struct RunCommand: AsyncParsableCommand {
             } else if !Gateway.understoodNamespaces.contains(namespace) {
                 logger.debug("ignoring the extra_config namespace \(namespace)")
             }
-        }
-    }
-
-    static func makeTLSContext(_ tls: ServerTLSConfig) throws -> NIOSSLContext {
-        guard let pair = tls.keys.first else { throw ConfigError(path: "tls.keys", "no key pair") }
-        let chain = try NIOSSLCertificate.fromPEMFile(pair.publicKey).map { NIOSSLCertificateSource.certificate($0) }
-        let key = try NIOSSLPrivateKey(file: pair.privateKey, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-        configuration.applicationProtocols = ["h2", "http/1.1"]
-        configuration.minimumTLSVersion = Self.tlsVersion(tls.minVersion) ?? .tlsv12
-        configuration.maximumTLSVersion = Self.tlsVersion(tls.maxVersion)
-        return try NIOSSLContext(configuration: configuration)
-    }
-
-    static func tlsVersion(_ name: String) -> TLSVersion? {
-        switch name {
-        case "TLS10": return .tlsv1
-        case "TLS11": return .tlsv11
-        case "TLS12": return .tlsv12
-        case "TLS13": return .tlsv13
-        default: return nil
         }
     }
 

@@ -13,6 +13,8 @@ import NIOPosix
 /// - `/array`: a JSON array; `/gzip`: a gzip-compressed JSON object
 /// - `/cookies`: sets two cookies; `/big/{kb}`: a streamed body of that size
 /// - `/reset`: closes the connection without answering
+/// - `/count`: reads the body as it streams and answers only its size,
+///   `{"bytes":N}`, so that large uploads stay light
 final class EchoBackend: @unchecked Sendable {
     let server: GatewayServer
     var port: Int { server.port }
@@ -61,6 +63,10 @@ final class EchoApp: HTTPApplication {
         let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
         let rawQuery = uri.contains("?") ? String(uri.split(separator: "?", maxSplits: 1)[1]) : ""
         let segments = path.split(separator: "/").map(String.init)
+        if segments.first == "count" {
+            await countBody(request, writer)
+            return
+        }
         let body = (try? await request.body.collect()) ?? nil
         var json = HTTPHeaders()
         json.add(name: "Content-Type", value: "application/json")
@@ -121,6 +127,22 @@ final class EchoApp: HTTPApplication {
             ])
             writer.respond(status: .ok, headers: json, body: ByteBuffer(bytes: echo.jsonBytes))
         }
+    }
+
+    /// Counts the body's bytes without keeping them.
+    func countBody(_ request: IncomingRequest, _ writer: ResponseWriter) async {
+        var total = 0
+        do {
+            switch request.body {
+            case .buffered(let buffer): total = buffer?.readableBytes ?? 0
+            case .streamed(let stream): for try await chunk in stream { total += chunk.readableBytes }
+            }
+        } catch {
+            writer.abort()
+            return
+        }
+        let headers = HTTPHeaders([("Content-Type", "application/json")])
+        writer.respond(status: .ok, headers: headers, body: ByteBuffer(string: #"{"bytes":\#(total)}"#))
     }
 
     /// gzip of `{"hello":"world"}`.

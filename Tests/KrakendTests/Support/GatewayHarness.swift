@@ -20,14 +20,9 @@ final class GatewayHarness: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
         let gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"))
-        var settings = ServerSettings()
+        var settings = try ServerSettings(config)
         settings.host = "127.0.0.1"
         settings.port = 0
-        settings.readTimeout = config.readTimeout
-        settings.readHeaderTimeout = config.readHeaderTimeout
-        settings.writeTimeout = config.writeTimeout
-        settings.idleTimeout = config.idleTimeout
-        settings.maxHeaderBytes = config.maxHeaderBytes
         let server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
         return GatewayHarness(server: server, client: client)
     }
