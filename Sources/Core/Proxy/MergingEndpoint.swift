@@ -37,15 +37,19 @@ final class MergingEndpoint: Sendable {
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
 
-        let results: [Result<[String: Value], BackendCallError>] = await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
-            for (index, backend) in backends.enumerated() {
-                group.addTask {
-                    return (index, await Self.call(backend, context: context, body: backendBody, deadline: deadline))
+        let results: [Result<[String: Value], BackendCallError>]
+        if backends.count == 1 {
+            // One backend: no task group to pay for.
+            results = [await Self.call(backends[0], context: context, body: backendBody, deadline: deadline)]
+        } else {
+            results = await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
+                for (index, backend) in backends.enumerated() {
+                    group.addTask { (index, await Self.call(backend, context: context, body: backendBody, deadline: deadline)) }
                 }
+                var out = [Result<[String: Value], BackendCallError>](repeating: .failure(BackendCallError(.timeout, "not called")), count: backends.count)
+                for await (index, result) in group { out[index] = result }
+                return out
             }
-            var out = [Result<[String: Value], BackendCallError>](repeating: .failure(BackendCallError(.timeout, "not called")), count: backends.count)
-            for await (index, result) in group { out[index] = result }
-            return out
         }
 
         var merged: [String: Value] = [:]

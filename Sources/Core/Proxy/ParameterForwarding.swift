@@ -35,7 +35,7 @@ public struct ParameterForwarding: Sendable {
 
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "host", "content-length", "http2-settings",
+        "host", "content-length", "http2-settings", "expect",
     ]
     static let gatewayOwned: Set<String> = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-via"]
 

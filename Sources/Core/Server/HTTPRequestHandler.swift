@@ -102,6 +102,12 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         if settings.readTimeout > .zero { arm(context: context, after: settings.readTimeout) }
+        // Go answers `Expect: 100-continue` when the body is read; the body is
+        // always read here, so say so at once rather than let the client wait.
+        if !isHTTP2, head.version == .http1_1,
+           head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
+        }
         let connection = ConnectionInfo(remoteAddress: context.channel.remoteAddress, isHTTP2: isHTTP2, isTLS: isTLS)
         let prepared = app.prepare(head, connection: connection)
         switch prepared.bodyMode {
