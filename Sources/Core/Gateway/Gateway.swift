@@ -27,8 +27,8 @@ public final class Gateway: HTTPApplication {
             healthPath: config.router.disableHealth ? nil : config.router.healthPath,
             debug: config.debugEndpoint, echo: config.echoEndpoint, logger: logger, responder: responder)
 
-        router = try Self.buildRouter(config) { endpoint in
-            Self.makeRoute(endpoint, config: config, client: client, responder: responder, bodyLimit: bodyLimit)
+        router = try Self.buildRouter(config) { (endpoint) throws(ConfigError) -> Route in
+            try Self.makeRoute(endpoint, config: config, client: client, responder: responder, bodyLimit: bodyLimit)
         }
     }
 
@@ -38,7 +38,7 @@ public final class Gateway: HTTPApplication {
         _ = try buildRouter(config) { _ in 0 }
     }
 
-    static func buildRouter<Handler: Sendable>(_ config: ServiceConfig, handler: (EndpointConfig) -> Handler) throws(ConfigError) -> Router<Handler> {
+    static func buildRouter<Handler: Sendable>(_ config: ServiceConfig, handler: (EndpointConfig) throws(ConfigError) -> Handler) throws(ConfigError) -> Router<Handler> {
         var router = Router<Handler>(disableREST: config.disableRest)
         router.redirectTrailingSlash = !config.router.disableRedirectTrailingSlash
         router.redirectFixedPath = !config.router.disableRedirectFixedPath
@@ -46,8 +46,13 @@ public final class Gateway: HTTPApplication {
         router.removeExtraSlash = config.router.removeExtraSlash
         var problems: [ConfigProblem] = []
         for endpoint in config.endpoints {
+            let built: Handler
+            do { built = try handler(endpoint) } catch {
+                problems += error.problems
+                continue
+            }
             do {
-                try router.add(method: endpoint.method, path: endpoint.endpoint, handler: handler(endpoint))
+                try router.add(method: endpoint.method, path: endpoint.endpoint, handler: built)
             } catch {
                 problems.append(ConfigProblem(path: endpoint.configPath + ".endpoint", message: error.description))
             }
@@ -56,7 +61,7 @@ public final class Gateway: HTTPApplication {
         return router
     }
 
-    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, bodyLimit: Int) -> Route {
+    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, bodyLimit: Int) throws(ConfigError) -> Route {
         let forwarding = ParameterForwarding(inputHeaders: endpoint.inputHeaders, inputQueryStrings: endpoint.inputQueryStrings)
         let backends = endpoint.backends.map {
             HTTPBackend(config: $0, endpointForwarding: forwarding, client: client, settings: config.client)
@@ -65,7 +70,7 @@ public final class Gateway: HTTPApplication {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, options: responder)
             return Route(bodyMode: .streamed, run: pipe.run)
         }
-        let pipe = MergingEndpoint(backends: backends, config: endpoint, options: responder, bodyLimit: bodyLimit)
+        let pipe = try MergingEndpoint(pipes: backends.map(BackendPipe.init), config: endpoint, responder: responder, bodyLimit: bodyLimit)
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run)
     }
 

@@ -17,6 +17,9 @@ public final class HTTPBackendClient: Sendable {
         configuration.connectionPool = .init(
             idleTimeout: settings.idleConnectionTimeout > .zero ? TimeAmount(settings.idleConnectionTimeout) : .seconds(90),
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.maxIdleConnectionsPerHost))
+        // As Go's transport: a refused connection fails the call at once instead
+        // of being retried with back-off until the endpoint's deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if settings.dialerTimeout > .zero {
             configuration.timeout.connect = TimeAmount(settings.dialerTimeout)
         }

@@ -3,28 +3,36 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// A regular endpoint: calls its backends in parallel, decodes each answer,
-/// merges them into one object and renders it as JSON.
+/// A regular endpoint: calls its backends (in parallel, or one after the
+/// other with `proxy.sequential`), merges their data into one object and
+/// renders it.
 final class MergingEndpoint: Sendable {
-    let backends: [HTTPBackend]
+    let pipes: [BackendPipe]
     let timeout: Duration
     let cacheControl: String?
-    let options: EndpointResponder
+    let responder: EndpointResponder
     let bodyLimit: Int
+    let sequential: Bool
+    let staticProxy: StaticProxy?
 
-    init(backends: [HTTPBackend], config: EndpointConfig, options: EndpointResponder, bodyLimit: Int) {
-        self.backends = backends
+    init(pipes: [BackendPipe], config: EndpointConfig, responder: EndpointResponder, bodyLimit: Int) throws(ConfigError) {
+        self.pipes = pipes
         self.timeout = config.timeout
         self.cacheControl = config.cacheTTL > .zero ? "public, max-age=\(config.cacheTTL.components.seconds)" : nil
-        self.options = options
+        self.responder = responder
         self.bodyLimit = bodyLimit
+        let proxy = config.extraConfig["proxy"]
+        self.sequential = proxy?["sequential"]?.boolValue == true
+        do { self.staticProxy = try StaticProxy(proxy) } catch {
+            throw ConfigError(error.problems.map { ConfigProblem(path: config.configPath + "." + $0.path, message: $0.message) })
+        }
     }
 
     func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter) async {
         let context = RequestContext(head: request.head, params: params, connection: request.connection)
         let body: ByteBuffer?
         do { body = try await request.body.collect(upTo: bodyLimit) } catch {
-            options.respondError(writer, status: .payloadTooLarge, message: "request body too large")
+            responder.respondError(writer, status: .payloadTooLarge, message: "request body too large")
             return
         }
         // As KrakenD does, a body goes to the backends chunked (its length is not
@@ -36,40 +44,67 @@ final class MergingEndpoint: Sendable {
             backendBody = request.head.headers.contains(name: "content-length") ? .bytes(ByteBuffer()) : nil
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let results = await callBackends(context: context, body: backendBody, deadline: deadline)
+        respond(results, writer: writer)
+    }
 
-        let results: [Result<[String: Value], BackendCallError>]
-        if backends.count == 1 {
+    /// One result per backend, in declaration order; `nil` for a backend a
+    /// failed sequence never reached.
+    func callBackends(context: RequestContext, body: HTTPClientRequest.Body?, deadline: NIODeadline) async -> [Result<[String: Value], BackendCallError>?] {
+        if pipes.count == 1 {
             // One backend: no task group to pay for.
-            results = [await Self.call(backends[0], context: context, body: backendBody, deadline: deadline)]
-        } else {
-            results = await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
-                for (index, backend) in backends.enumerated() {
-                    group.addTask { (index, await Self.call(backend, context: context, body: backendBody, deadline: deadline)) }
-                }
-                var out = [Result<[String: Value], BackendCallError>](repeating: .failure(BackendCallError(.timeout, "not called")), count: backends.count)
-                for await (index, result) in group { out[index] = result }
-                return out
-            }
+            return [await pipes[0].call(context: context, body: body, deadline: deadline)]
         }
+        if sequential {
+            var results: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
+            var data: [[String: Value]?] = []
+            for (index, pipe) in pipes.enumerated() {
+                let result = await pipe.call(context: context, body: body, deadline: deadline, previous: data)
+                results[index] = result
+                guard case .success(let d) = result else { break }  // a broken chain stops here
+                data.append(d)
+            }
+            return results
+        }
+        return await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
+            for (index, pipe) in pipes.enumerated() {
+                group.addTask { (index, await pipe.call(context: context, body: body, deadline: deadline)) }
+            }
+            var out: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
+            for await (index, result) in group { out[index] = result }
+            return out
+        }
+    }
 
+    func respond(_ results: [Result<[String: Value], BackendCallError>?], writer: ResponseWriter) {
         var merged: [String: Value] = [:]
         var firstError: BackendCallError?
         var succeeded = 0
-        for (backend, result) in zip(backends, results) {
+        var anyError = false
+        for (pipe, result) in zip(pipes, results) {
             switch result {
-            case .success(let data):
+            case .success(let data)?:
                 succeeded += 1
-                if let group = backend.config.group { merged[group] = .object(data) } else { merged.merge(data) { _, new in new } }
-            case .failure(let error):
+                if let group = pipe.config.group { merged[group] = .object(data) } else { merged.merge(data) { _, new in new } }
+            case .failure(let error)?:
+                anyError = true
                 if firstError == nil { firstError = error }
+                if let (key, details) = pipe.errorDetails(error) { merged[key] = details }
+            case nil:
+                break
             }
         }
-        guard succeeded > 0 else {
-            options.respondError(writer, status: .internalServerError, message: firstError?.description ?? "no backend answered")
+        let complete = succeeded == pipes.count
+        var hasData = succeeded > 0 || !merged.isEmpty
+        if let staticProxy, staticProxy.applies(anyError: anyError, complete: complete) {
+            merged.merge(staticProxy.data) { _, new in new }
+            hasData = true
+        }
+        guard hasData else {
+            respondFailure(firstError, writer: writer)
             return
         }
-        let complete = succeeded == backends.count
-        var headers = options.baseHeaders(completed: complete)
+        var headers = responder.baseHeaders(completed: complete)
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         if complete, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
         var bytes: [UInt8] = []
@@ -77,33 +112,15 @@ final class MergingEndpoint: Sendable {
         writer.respond(status: .ok, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
-    static func call(_ backend: HTTPBackend, context: RequestContext, body: HTTPClientRequest.Body?, deadline: NIODeadline) async -> Result<[String: Value], BackendCallError> {
-        let request = backend.makeRequest(for: context, body: body)
-        var effectiveDeadline = deadline
-        if let own = backend.config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
-        do {
-            let response = try await backend.client.execute(request, deadline: effectiveDeadline, followRedirects: true)
-            let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            guard response.status.code == 200 || response.status.code == 201 else {
-                let path = request.url.firstIndex(of: "?").map { String(request.url[..<$0]) } ?? request.url
-                let pathOnly = Self.pathOf(path)
-                return .failure(BackendCallError(.invalidStatus(Int(response.status.code)),
-                    "invalid status code \(response.status.code) [\(request.method.rawValue) \(pathOnly)]: \(request.url)"))
-            }
-            return .success(try BackendDecoder.decode(buffer, encoding: backend.config.encoding, isCollection: backend.config.isCollection))
-        } catch let error as BackendCallError {
-            return .failure(error)
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return .failure(BackendCallError(.timeout, "context deadline exceeded"))
-        } catch {
-            return .failure(BackendCallError(.connection, "\(request.method.rawValue) \(request.url): \(error)"))
+    /// Nothing to show: 500, or with `return_error_code` the single backend's
+    /// status (and its body when `return_error_msg` is on).
+    func respondFailure(_ error: BackendCallError?, writer: ResponseWriter) {
+        let error = error ?? BackendCallError(.connection, "no backend answered")
+        if pipes.count == 1, pipes[0].returnErrorCode, let code = error.statusCode {
+            responder.respondError(writer, status: HTTPResponseStatus(statusCode: code), message: error.backendBody ?? "")
+            return
         }
-    }
-
-    static func pathOf(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
+        responder.respondError(writer, status: .internalServerError, message: error.description)
     }
 }
 

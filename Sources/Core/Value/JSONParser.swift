@@ -55,7 +55,6 @@ extension Value {
 
 // MARK: - Implementation
 
-@usableFromInline
 struct JSONParser {
     /// Go's `maxNestingDepth`.
     static let maxDepth = 10_000
@@ -138,7 +137,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func pushFrame(isObject: Bool) throws(JSONParseError) {
+    private mutating func pushFrame(isObject: Bool) {
         frames.append(Frame(valueStart: values.count, isObject: isObject))
     }
 
@@ -163,7 +162,7 @@ struct JSONParser {
                     i += 1
                     v = .object([:])
                 } else {
-                    try pushFrame(isObject: true)
+                    pushFrame(isObject: true)
                     try parseKeyAndColon()
                     continue parseValue
                 }
@@ -178,7 +177,7 @@ struct JSONParser {
                     i += 1
                     v = .array([])
                 } else {
-                    try pushFrame(isObject: false)
+                    pushFrame(isObject: false)
                     continue parseValue
                 }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -379,9 +378,9 @@ struct JSONParser {
                     i += 1
                     return String(decoding: bytes, as: UTF8.self)
                 }
-                if let s = String(validating: bytes, as: UTF8.self) {
+                if isValidUTF8(from: start, to: i) {
                     i += 1
-                    return s
+                    return String(decoding: bytes, as: UTF8.self)
                 }
                 // Invalid UTF-8: redo with Go's byte-wise replacement.
                 i = start
@@ -511,6 +510,20 @@ struct JSONParser {
             out.append(UInt8(0x80 | ((r >> 6) & 0x3F)))
             out.append(UInt8(0x80 | (r & 0x3F)))
         }
+    }
+
+    private func isValidUTF8(from: Int, to: Int) -> Bool {
+        var k = from
+        while k < to {
+            if p[k] < 0x80 {
+                k += 1
+                continue
+            }
+            let n = validUTF8Length(at: k)
+            if n == 0 || k + n > to { return false }
+            k += n
+        }
+        return true
     }
 
     /// Length of the well-formed UTF-8 sequence starting at `at` (a byte >= 0x80),

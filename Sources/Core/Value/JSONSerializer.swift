@@ -51,16 +51,22 @@ func utf8BytesLess(_ a: String, _ b: String) -> Bool {
 }
 
 enum JSONSerializer {
-    /// Per byte: 0 = copy as is, 1 = escape, 2 = lead byte 0xE2 (maybe U+2028/U+2029).
-    static let escapeTable: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        for b in 0..<0x20 { t[b] = 1 }
-        for c in ["\"", "\\", "<", ">", "&"] { t[Int(c.utf8.first!)] = 1 }
-        t[0xE2] = 2
-        return t
-    }()
+    /// Bit `b` set: ASCII byte `b` (< 0x40) must be escaped (controls, `"`, `&`, `<`, `>`).
+    private static let escapeMaskLow: UInt64 = 0x0000_0000_FFFF_FFFF
+        | 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// 0 = copy as is, 1 = escape, 2 = lead byte 0xE2 (maybe U+2028/U+2029).
+    @inline(__always)
+    private static func escapeKind(_ b: UInt8) -> UInt8 {
+        if b < 0x40 { return UInt8(truncatingIfNeeded: (escapeMaskLow >> UInt64(b)) & 1) }
+        if b == UInt8(ascii: "\\") { return 1 }
+        return b == 0xE2 ? 2 : 0
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ v: UInt8) -> UInt8 {
+        v < 10 ? v &+ UInt8(ascii: "0") : v &+ (UInt8(ascii: "a") &- 10)
+    }
 
     static func initialCapacity(for value: Value) -> Int {
         switch value {
@@ -125,9 +131,31 @@ enum JSONSerializer {
         }
     }
 
-    @inline(__always)
+    /// Members sorted by key bytes. Swift compares two ASCII strings by their
+    /// bytes (its fast path), so that comparison is used when all keys are ASCII;
+    /// otherwise Swift's order (on canonical equivalents) could differ from Go's.
     private static func sortedMembers(_ o: [String: Value]) -> [(key: String, value: Value)] {
-        o.sorted { utf8BytesLess($0.key, $1.key) }
+        var allASCII = true
+        for k in o.keys where !isASCII(k) {
+            allASCII = false
+            break
+        }
+        if allASCII {
+            return o.sorted { $0.key < $1.key }
+        }
+        return o.sorted { utf8BytesLess($0.key, $1.key) }
+    }
+
+    @inline(__always)
+    static func isASCII(_ s: String) -> Bool {
+        if let r = s.utf8.withContiguousStorageIfAvailable({ buf -> Bool in
+            var acc: UInt8 = 0
+            for b in buf { acc |= b }
+            return acc < 0x80
+        }) {
+            return r
+        }
+        return s.utf8.allSatisfy { $0 < 0x80 }
     }
 
     @inline(__always)
@@ -204,66 +232,62 @@ enum JSONSerializer {
 
     static func writeString(bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        escapeTable.withUnsafeBufferPointer { table in
-            let n = bytes.count
-            var runStart = 0
-            var j = 0
-            while j < n {
-                let b = bytes[j]
-                let kind = table[Int(b)]
-                if kind == 0 {
+        let n = bytes.count
+        var runStart = 0
+        var j = 0
+        while j < n {
+            let b = bytes[j]
+            let kind = escapeKind(b)
+            if kind == 0 {
+                j &+= 1
+                continue
+            }
+            if kind == 2 {
+                // U+2028 is E2 80 A8, U+2029 is E2 80 A9.
+                guard j + 2 < n, bytes[j + 1] == 0x80, bytes[j + 2] & 0xFE == 0xA8 else {
                     j &+= 1
                     continue
                 }
-                if kind == 2 {
-                    // U+2028 is E2 80 A8, U+2029 is E2 80 A9.
-                    guard j + 2 < n, bytes[j + 1] == 0x80, bytes[j + 2] & 0xFE == 0xA8 else {
-                        j &+= 1
-                        continue
-                    }
-                    if j > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j])) }
-                    out.append(contentsOf: [
-                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "2"), UInt8(ascii: "0"),
-                        UInt8(ascii: "2"), bytes[j + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"),
-                    ])
-                    j &+= 3
-                    runStart = j
-                    continue
-                }
                 if j > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j])) }
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(b)
-                case 0x08:
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "b"))
-                case 0x0C:
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "f"))
-                case 0x0A:
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "n"))
-                case 0x0D:
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "r"))
-                case 0x09:
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "t"))
-                default:
-                    // Other control characters and < > &.
-                    out.append(UInt8(ascii: "\\"))
-                    out.append(UInt8(ascii: "u"))
-                    out.append(UInt8(ascii: "0"))
-                    out.append(UInt8(ascii: "0"))
-                    out.append(hexDigits[Int(b >> 4)])
-                    out.append(hexDigits[Int(b & 0xF)])
-                }
-                j &+= 1
+                appendASCII("\\u202", &out)
+                out.append(bytes[j + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                j &+= 3
                 runStart = j
+                continue
             }
-            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+            if j > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j])) }
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(b)
+            case 0x08:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "b"))
+            case 0x0C:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "f"))
+            case 0x0A:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "n"))
+            case 0x0D:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "r"))
+            case 0x09:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "t"))
+            default:
+                // Other control characters and < > &.
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
+                out.append(hexDigit(b >> 4))
+                out.append(hexDigit(b & 0xF))
+            }
+            j &+= 1
+            runStart = j
         }
+        if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// One backend of a regular endpoint, from request to decoded data: build
+/// the request, send it, check the status (200 and 201 are success, as in
+/// KrakenD), decode by `encoding`.
+final class BackendPipe: Sendable {
+    let backend: HTTPBackend
+    /// `backend/http.return_error_details`: failures become `error_<alias>` data.
+    let errorDetailsAlias: String?
+    /// `backend/http.return_error_code`: a single backend's status reaches the client.
+    let returnErrorCode: Bool
+    /// The `{respN_field}` placeholders of a sequential endpoint, parsed once.
+    let responseReferences: [ResponseReference]
+
+    init(backend: HTTPBackend) {
+        self.backend = backend
+        let http = backend.config.extraConfig["backend/http"]
+        errorDetailsAlias = http?["return_error_details"]?.stringValue
+        returnErrorCode = http?["return_error_code"]?.boolValue == true && errorDetailsAlias == nil
+        responseReferences = backend.pattern.parameterNames.compactMap(ResponseReference.init)
+    }
+
+    var config: BackendConfig { backend.config }
+
+    func call(context: RequestContext, body: HTTPClientRequest.Body?, deadline: NIODeadline,
+              previous: [[String: Value]?] = []) async -> Result<[String: Value], BackendCallError> {
+        var extra: [String: String] = [:]
+        for reference in responseReferences {
+            guard reference.index < previous.count, let data = previous[reference.index] else { continue }
+            extra[reference.placeholder] = reference.value(in: data)
+        }
+        let request = backend.makeRequest(for: context, body: body, extraParams: extra)
+        var effectiveDeadline = deadline
+        if let own = config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
+        do {
+            let response = try await backend.client.execute(request, deadline: effectiveDeadline, followRedirects: true)
+            let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
+            guard response.status.code == 200 || response.status.code == 201 else {
+                return .failure(BackendCallError(.invalidStatus(Int(response.status.code)),
+                    "invalid status code \(response.status.code) [\(request.method.rawValue) \(Self.path(of: request.url))]: \(request.url)",
+                    backendBody: String(buffer: buffer), backendContentType: response.headers.first(name: "content-type")))
+            }
+            return .success(try BackendDecoder.decode(buffer, encoding: config.encoding, isCollection: config.isCollection))
+        } catch let error as BackendCallError {
+            return .failure(error)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return .failure(BackendCallError(.timeout, "context deadline exceeded"))
+        } catch {
+            return .failure(BackendCallError(.connection, "\(request.method.rawValue) \(request.url): \(error)"))
+        }
+    }
+
+    /// The data a failed backend contributes under `return_error_details`.
+    func errorDetails(_ error: BackendCallError) -> (key: String, value: Value)? {
+        guard let alias = errorDetailsAlias else { return nil }
+        var details: [String: Value] = ["http_status_code": Value(error.statusCode ?? 500)]
+        details["http_body"] = .string(error.backendBody ?? error.description)
+        if let type = error.backendContentType { details["http_body_encoding"] = .string(type) }
+        return ("error_" + alias, .object(details))
+    }
+
+    static func path(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "/" }
+        let pathAndQuery = rest[slash...]
+        return String(pathAndQuery.prefix { $0 != "?" })
+    }
+}
+
+/// A `{resp0_user.id}` placeholder of a sequential endpoint: which earlier
+/// backend, and which field of its data.
+struct ResponseReference: Sendable {
+    let placeholder: String
+    let index: Int
+    let path: [String]
+
+    init?(_ placeholder: String) {
+        guard placeholder.hasPrefix("resp") else { return nil }
+        let rest = placeholder.dropFirst(4)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard let index = Int(digits), rest.dropFirst(digits.count).first == "_" else { return nil }
+        self.placeholder = placeholder
+        self.index = index
+        self.path = rest.dropFirst(digits.count + 1).split(separator: ".").map(String.init)
+    }
+
+    /// The field as Go's fmt prints it: strings as they are, `<nil>` for null.
+    func value(in data: [String: Value]) -> String? {
+        var current: Value = .object(data)
+        for key in path {
+            guard let next = current[key] else { return nil }
+            current = next
+        }
+        switch current {
+        case .string(let s): return s
+        case .number(let n): return n
+        case .bool(let b): return String(b)
+        case .null: return "<nil>"
+        case .array, .object: return current.jsonString
+        }
+    }
+}
