@@ -1,5 +1,7 @@
 import ArgumentParser
 import GatewayCore
+import NIOCore
+import NIOPosix
 
 /// `krakend`: the command line KrakenD users know.
 @main
@@ -10,6 +12,22 @@ struct Krakend: AsyncParsableCommand {
         version: GatewayVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, VersionCommand.self]
     )
+
+    static func main() async {
+        // Tasks then run on the NIO event loops that also serve the sockets,
+        // which saves a thread hop per request. It must come first.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 struct VersionCommand: ParsableCommand {
