@@ -47,6 +47,8 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "GatewayGRPC", "GatewayGraphQL", "GatewaySOAP", "GatewayWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/krakend"
         ),

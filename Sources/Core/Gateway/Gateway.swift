@@ -67,7 +67,7 @@ public final class Gateway: HTTPApplication {
             HTTPBackend(config: $0, endpointForwarding: forwarding, client: client, settings: config.client)
         }
         if endpoint.outputEncoding == "no-op", let backend = backends.first {
-            let pipe = NoOpEndpoint(backend: backend, config: endpoint, options: responder)
+            let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
             return Route(bodyMode: .streamed, run: pipe.run)
         }
         let pipe = try MergingEndpoint(pipes: backends.map(BackendPipe.init), config: endpoint, responder: responder, bodyLimit: bodyLimit)

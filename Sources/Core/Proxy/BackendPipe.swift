@@ -24,31 +24,34 @@ final class BackendPipe: Sendable {
 
     var config: BackendConfig { backend.config }
 
-    func call(context: RequestContext, body: HTTPClientRequest.Body?, deadline: NIODeadline,
+    func call(context: RequestContext, body: BackendBody, deadline: NIODeadline,
               previous: [[String: Value]?] = []) async -> Result<[String: Value], BackendCallError> {
         var extra: [String: String] = [:]
         for reference in responseReferences {
             guard reference.index < previous.count, let data = previous[reference.index] else { continue }
             extra[reference.placeholder] = reference.value(in: data)
         }
-        let request = backend.makeRequest(for: context, body: body, extraParams: extra)
+        let fetch = backend.makeFetch(for: context, body: body, extraParams: extra)
         var effectiveDeadline = deadline
         if let own = config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
         do {
-            let response = try await backend.client.execute(request, deadline: effectiveDeadline, followRedirects: true)
-            let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
-            guard response.status.code == 200 || response.status.code == 201 else {
-                return .failure(BackendCallError(.invalidStatus(Int(response.status.code)),
-                    "invalid status code \(response.status.code) [\(request.method.rawValue) \(Self.path(of: request.url))]: \(request.url)",
-                    backendBody: String(buffer: buffer), backendContentType: response.headers.first(name: "content-type")))
+            let response = try await backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true)
+            let status = response.head.status.code
+            guard status == 200 || status == 201 else {
+                return .failure(BackendCallError(.invalidStatus(Int(status)),
+                    "invalid status code \(status) [\(fetch.method.rawValue) \(Self.path(of: fetch.url))]: \(fetch.url)",
+                    backendBody: response.body.map { String(buffer: $0) } ?? "",
+                    backendContentType: response.head.headers.first(name: "content-type")))
             }
-            return .success(try BackendDecoder.decode(buffer, encoding: config.encoding, isCollection: config.isCollection))
+            return .success(try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection))
         } catch let error as BackendCallError {
             return .failure(error)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
             return .failure(BackendCallError(.timeout, "context deadline exceeded"))
+        } catch let error as HTTP1ClientError where error.description == "context deadline exceeded" {
+            return .failure(BackendCallError(.timeout, error.description))
         } catch {
-            return .failure(BackendCallError(.connection, "\(request.method.rawValue) \(request.url): \(error)"))
+            return .failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)"))
         }
     }
 

@@ -41,6 +41,15 @@ public final class HTTPBackend: Sendable {
         return pickHost() + rendered
     }
 
+    /// The request of a regular (non-streaming) endpoint.
+    public func makeFetch(for context: RequestContext, body: BackendBody, extraParams: [String: String] = [:]) -> HTTPBackendClient.Fetch {
+        HTTPBackendClient.Fetch(
+            method: HTTPMethod(rawValue: config.method),
+            url: url(for: context, extraParams: extraParams),
+            headers: forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding),
+            body: body.buffer, chunked: body.chunked)
+    }
+
     public func makeRequest(for context: RequestContext, body: HTTPClientRequest.Body?, extraParams: [String: String] = [:]) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url(for: context, extraParams: extraParams))
         request.method = HTTPMethod(rawValue: config.method)
@@ -48,4 +57,13 @@ public final class HTTPBackend: Sendable {
         request.body = body
         return request
     }
+}
+
+/// The body a regular endpoint forwards to each of its backends.
+public struct BackendBody: Sendable {
+    public var buffer: ByteBuffer?
+    /// Sent without `Content-Length`, as KrakenD forwards a client's body.
+    public var chunked: Bool
+
+    public static let none = BackendBody(buffer: nil, chunked: false)
 }

@@ -7,7 +7,10 @@ import NIOSSL
 /// The pooled HTTP client every HTTP backend shares: keep-alive connections
 /// per host, HTTP/2 where the backend offers it over TLS, gzip decompressed.
 public final class HTTPBackendClient: Sendable {
+    /// Streams (no-op) and HTTPS backends.
     public let client: HTTPClient
+    /// Plain-HTTP backends read whole: the fast path, on the caller's event loop.
+    let pool: HTTP1ConnectionPool
     let followRedirects: Int = 10
 
     public init(settings: HTTPClientSettings, eventLoopGroup: EventLoopGroup) {
@@ -31,16 +34,81 @@ public final class HTTPBackendClient: Sendable {
         configuration.tlsConfiguration = tls
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
+        self.pool = HTTP1ConnectionPool(group: eventLoopGroup, settings: settings)
     }
 
     public func shutdown() async {
+        await pool.shutdown()
         try? await client.shutdown()
+    }
+
+    /// A backend request whose answer is read whole.
+    public struct Fetch: Sendable {
+        public var method: HTTPMethod
+        public var url: String
+        public var headers: HTTPHeaders
+        public var body: ByteBuffer?
+        /// Send the body chunked, without `Content-Length` (as KrakenD forwards bodies).
+        public var chunked: Bool
+    }
+
+    /// Sends a request, following redirects as `execute` does, and reads the
+    /// whole answer: plain HTTP through the pool, HTTPS through AsyncHTTPClient.
+    public func fetch(_ fetch: Fetch, deadline: NIODeadline, followRedirects: Bool) async throws -> HTTP1Response {
+        var fetch = fetch
+        var hops = 0
+        while true {
+            let response = try await fetchOnce(fetch, deadline: deadline)
+            let code = response.head.status.code
+            guard followRedirects, [301, 302, 303, 307, 308].contains(code),
+                  let location = response.head.headers.first(name: "Location"), hops < self.followRedirects
+            else { return response }
+            hops += 1
+            let previous = fetch.url
+            fetch.url = Self.resolve(location, against: previous)
+            if [301, 302, 303].contains(code) {
+                if fetch.method != .HEAD { fetch.method = .GET }
+                fetch.body = nil
+                fetch.chunked = false
+                fetch.headers.remove(name: "Content-Length")
+                fetch.headers.remove(name: "Content-Type")
+            }
+            fetch.headers.replaceOrAdd(name: "Referer", value: previous)
+        }
+    }
+
+    private func fetchOnce(_ fetch: Fetch, deadline: NIODeadline) async throws -> HTTP1Response {
+        guard let url = BackendURL(fetch.url) else { throw HTTP1ClientError(description: "invalid URL \(fetch.url)", beforeResponse: true) }
+        if url.scheme == "http" {
+            var head = HTTPRequestHead(version: .http1_1, method: fetch.method, uri: url.target, headers: fetch.headers)
+            head.headers.replaceOrAdd(name: "Host", value: url.hostHeader)
+            let hasBody = (fetch.body?.readableBytes ?? 0) > 0
+            if hasBody && fetch.chunked {
+                head.headers.remove(name: "Content-Length")
+                head.headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            } else if let body = fetch.body {
+                head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+            }
+            return try await pool.execute(HTTP1Request(host: url.host, port: url.port, head: head, body: fetch.body), deadline: deadline)
+        }
+        var request = HTTPClientRequest(url: fetch.url)
+        request.method = fetch.method
+        request.headers = fetch.headers
+        if let body = fetch.body {
+            request.body = fetch.chunked && body.readableBytes > 0 ? .stream(SingleChunk(buffer: body), length: .unknown) : .bytes(body)
+        }
+        let response = try await client.execute(request, deadline: deadline)
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers)
+        return HTTP1Response(head: head, body: body)
     }
 
     /// Sends a request and follows redirects as Go's client does: at most 10,
     /// 301/302/303 become GET without a body (HEAD stays HEAD), 307/308 keep
     /// the method and body, and each hop sends the previous URL as `Referer`.
-    public func execute(_ request: HTTPClientRequest, deadline: NIODeadline, followRedirects: Bool) async throws -> HTTPClientResponse {
+    /// A body that can be read only once (`bodyCanBeResent: false`, a streamed
+    /// request) is not sent again: as Go without `GetBody`, the 307/308 is returned.
+    public func execute(_ request: HTTPClientRequest, deadline: NIODeadline, followRedirects: Bool, bodyCanBeResent: Bool = true) async throws -> HTTPClientResponse {
         var request = request
         var hops = 0
         while true {
@@ -48,6 +116,7 @@ public final class HTTPBackendClient: Sendable {
             guard followRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
                   let location = response.headers.first(name: "Location"), hops < self.followRedirects
             else { return response }
+            if !bodyCanBeResent, request.body != nil, [307, 308].contains(response.status.code) { return response }
             hops += 1
             // Drain what is left of the redirect's body so its connection is reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)

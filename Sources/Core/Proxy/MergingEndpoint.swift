@@ -8,6 +8,10 @@ import NIOHTTP1
 /// renders it.
 final class MergingEndpoint: Sendable {
     let pipes: [BackendPipe]
+    /// `proxy.shadow` backends: called with every request, never waited for, never merged.
+    let shadowPipes: [BackendPipe]
+    /// `concurrent_calls`: the same call sent N times, the first success wins.
+    let concurrentCalls: Int
     let timeout: Duration
     let cacheControl: String?
     let responder: EndpointResponder
@@ -16,7 +20,10 @@ final class MergingEndpoint: Sendable {
     let staticProxy: StaticProxy?
 
     init(pipes: [BackendPipe], config: EndpointConfig, responder: EndpointResponder, bodyLimit: Int) throws(ConfigError) {
-        self.pipes = pipes
+        let isShadow = { (pipe: BackendPipe) in pipe.config.extraConfig["proxy"]?["shadow"]?.boolValue == true }
+        self.pipes = pipes.filter { !isShadow($0) }
+        self.shadowPipes = pipes.filter(isShadow)
+        self.concurrentCalls = max(1, config.concurrentCalls)
         self.timeout = config.timeout
         self.cacheControl = config.cacheTTL > .zero ? "public, max-age=\(config.cacheTTL.components.seconds)" : nil
         self.responder = responder
@@ -37,29 +44,32 @@ final class MergingEndpoint: Sendable {
         }
         // As KrakenD does, a body goes to the backends chunked (its length is not
         // forwarded); an empty one keeps the client's `Content-Length: 0`.
-        let backendBody: HTTPClientRequest.Body?
+        let backendBody: BackendBody
         if let body, body.readableBytes > 0 {
-            backendBody = .stream(SingleChunk(buffer: body), length: .unknown)
+            backendBody = BackendBody(buffer: body, chunked: true)
         } else {
-            backendBody = request.head.headers.contains(name: "content-length") ? .bytes(ByteBuffer()) : nil
+            backendBody = request.head.headers.contains(name: "content-length") ? BackendBody(buffer: ByteBuffer(), chunked: false) : .none
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
+        for pipe in shadowPipes {
+            Task { _ = await pipe.call(context: context, body: backendBody, deadline: deadline) }
+        }
         let results = await callBackends(context: context, body: backendBody, deadline: deadline)
         respond(results, writer: writer)
     }
 
     /// One result per backend, in declaration order; `nil` for a backend a
     /// failed sequence never reached.
-    func callBackends(context: RequestContext, body: HTTPClientRequest.Body?, deadline: NIODeadline) async -> [Result<[String: Value], BackendCallError>?] {
+    func callBackends(context: RequestContext, body: BackendBody, deadline: NIODeadline) async -> [Result<[String: Value], BackendCallError>?] {
         if pipes.count == 1 {
             // One backend: no task group to pay for.
-            return [await pipes[0].call(context: context, body: body, deadline: deadline)]
+            return [await call(pipes[0], context: context, body: body, deadline: deadline)]
         }
         if sequential {
             var results: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
             var data: [[String: Value]?] = []
             for (index, pipe) in pipes.enumerated() {
-                let result = await pipe.call(context: context, body: body, deadline: deadline, previous: data)
+                let result = await call(pipe, context: context, body: body, deadline: deadline, previous: data)
                 results[index] = result
                 guard case .success(let d) = result else { break }  // a broken chain stops here
                 data.append(d)
@@ -68,11 +78,33 @@ final class MergingEndpoint: Sendable {
         }
         return await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
             for (index, pipe) in pipes.enumerated() {
-                group.addTask { (index, await pipe.call(context: context, body: body, deadline: deadline)) }
+                group.addTask { (index, await self.call(pipe, context: context, body: body, deadline: deadline)) }
             }
             var out: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
             for await (index, result) in group { out[index] = result }
             return out
+        }
+    }
+
+    /// One backend call, or `concurrent_calls` of them racing.
+    func call(_ pipe: BackendPipe, context: RequestContext, body: BackendBody, deadline: NIODeadline,
+              previous: [[String: Value]?] = []) async -> Result<[String: Value], BackendCallError> {
+        if concurrentCalls == 1 {
+            return await pipe.call(context: context, body: body, deadline: deadline, previous: previous)
+        }
+        return await withTaskGroup(of: Result<[String: Value], BackendCallError>.self) { group in
+            for _ in 0..<concurrentCalls {
+                group.addTask { await pipe.call(context: context, body: body, deadline: deadline, previous: previous) }
+            }
+            var last: Result<[String: Value], BackendCallError> = .failure(BackendCallError(.connection, "no call made"))
+            for await result in group {
+                if case .success = result {
+                    group.cancelAll()
+                    return result
+                }
+                last = result
+            }
+            return last
         }
     }
 

@@ -7,62 +7,137 @@ import NIOHTTP1
 final class NoOpEndpoint: Sendable {
     let backend: HTTPBackend
     let timeout: Duration
-    let options: EndpointResponder
+    let responder: EndpointResponder
     let followRedirects: Bool
 
     /// Hop-by-hop headers belong to each connection, not to the response.
     static let connectionHeaders: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]
 
-    init(backend: HTTPBackend, config: EndpointConfig, options: EndpointResponder) {
+    init(backend: HTTPBackend, config: EndpointConfig, responder: EndpointResponder) {
         self.backend = backend
         self.timeout = config.timeout
-        self.options = options
+        self.responder = responder
         // Enterprise's backend/http/client `no_redirect` turns following off.
         let client = backend.config.extraConfig["backend/http/client"]
         self.followRedirects = client?["no_redirect"]?.boolValue != true
     }
 
+    /// What the client sent as a body, as far as the head tells.
+    enum ClientBody {
+        case none
+        case empty  // `Content-Length: 0`, forwarded as such
+        case stream(RequestBodyStream, length: Int?)
+        case buffer(ByteBuffer)
+    }
+
     func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter) async {
         let context = RequestContext(head: request.head, params: params, connection: request.connection)
-        let contentLength = request.head.headers.first(name: "content-length").flatMap { Int($0) }
-        let body: HTTPClientRequest.Body?
+        let body = Self.clientBody(request)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var url = backend.url(for: context)
+        var method = HTTPMethod(rawValue: backend.config.method)
+        var headers = backend.forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: backend.addAcceptEncoding)
+        var sendBody = body
+        do {
+            for hop in 0...10 {
+                guard let target = BackendURL(url) else { throw HTTP1ClientError(description: "invalid URL \(url)", beforeResponse: true) }
+                let response = try await send(method: method, url: url, target: target, headers: headers, body: sendBody, deadline: deadline)
+                let code = response.head.status.code
+                // A streamed body cannot be sent twice: 307/308 with one are passed to the client.
+                let replayable: Bool = { if case .stream = sendBody { return false } else { return true } }()
+                if followRedirects, hop < 10, [301, 302, 303, 307, 308].contains(code),
+                   let location = response.head.headers.first(name: "Location"),
+                   [301, 302, 303].contains(code) || replayable {
+                    for try await _ in response.body {}  // drained, so the connection is reused
+                    headers.replaceOrAdd(name: "Referer", value: url)
+                    url = HTTPBackendClient.resolve(location, against: url)
+                    if [301, 302, 303].contains(code) {
+                        if method != .HEAD { method = .GET }
+                        sendBody = .none
+                        headers.remove(name: "Content-Type")
+                    }
+                    continue
+                }
+                await relay(response, writer: writer)
+                return
+            }
+        } catch let error as HTTP1ClientError where error.isTimeout {
+            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
+        } catch {
+            responder.respondError(writer, status: .internalServerError, message: "\(method.rawValue) \(url): \(error)")
+        }
+    }
+
+    static func clientBody(_ request: IncomingRequest) -> ClientBody {
+        let length = request.head.headers.first(name: "content-length").flatMap { Int($0) }
         switch request.body {
         case .buffered(let buffer):
-            body = buffer.map { .bytes($0) } ?? (contentLength == 0 ? .bytes(ByteBuffer()) : nil)
+            if let buffer, buffer.readableBytes > 0 { return .buffer(buffer) }
+            return length == 0 ? .empty : .none
         case .streamed(let stream):
-            if contentLength == 0 {
-                body = .bytes(ByteBuffer())
-            } else if contentLength == nil && !request.connection.isHTTP2 && !request.head.headers.contains(name: "transfer-encoding") {
-                body = nil  // an HTTP/1.1 request with neither length nor chunks has no body
-            } else {
-                body = .stream(stream, length: contentLength.map { .known(Int64($0)) } ?? .unknown)
-            }
+            if length == 0 { return .empty }
+            // An HTTP/1.1 request with neither length nor chunks has no body.
+            if length == nil && !request.connection.isHTTP2 && !request.head.headers.contains(name: "transfer-encoding") { return .none }
+            return .stream(stream, length: length)
         }
-        let backendRequest = backend.makeRequest(for: context, body: body)
-        let response: HTTPClientResponse
-        do {
-            response = try await backend.client.execute(backendRequest, deadline: .now() + TimeAmount(timeout), followRedirects: followRedirects)
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            options.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
-            return
-        } catch {
-            options.respondError(writer, status: .internalServerError, message: "\(backendRequest.method.rawValue) \(backendRequest.url): \(error)")
-            return
-        }
+    }
 
+    struct Relayed {
+        var head: HTTPResponseHead
+        var body: AnyBody
+    }
+
+    /// Plain HTTP through the gateway's pool, HTTPS through AsyncHTTPClient.
+    func send(method: HTTPMethod, url: String, target: BackendURL, headers: HTTPHeaders, body: ClientBody, deadline: NIODeadline) async throws -> Relayed {
+        if target.scheme == "http" {
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.target, headers: headers)
+            head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+            var stream: RequestBodyStream?
+            var buffer: ByteBuffer?
+            switch body {
+            case .none: break
+            case .empty: head.headers.replaceOrAdd(name: "Content-Length", value: "0")
+            case .buffer(let b):
+                buffer = b
+                head.headers.replaceOrAdd(name: "Content-Length", value: String(b.readableBytes))
+            case .stream(let s, let length):
+                stream = s
+                if let length { head.headers.replaceOrAdd(name: "Content-Length", value: String(length)) }
+                else { head.headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
+            }
+            let response = try await backend.client.pool.executeStreaming(
+                HTTP1Request(host: target.host, port: target.port, head: head, body: buffer), bodyStream: stream, deadline: deadline)
+            return Relayed(head: response.head, body: AnyBody(response.body))
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers = headers
+        switch body {
+        case .none: break
+        case .empty: request.body = .bytes(ByteBuffer())
+        case .buffer(let b): request.body = .bytes(b)
+        case .stream(let s, let length): request.body = .stream(s, length: length.map { .known(Int64($0)) } ?? .unknown)
+        }
+        let response = try await backend.client.client.execute(request, deadline: deadline)
+        return Relayed(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: AnyBody(response.body))
+    }
+
+    func relay(_ response: Relayed, writer: ResponseWriter) async {
         var headers = HTTPHeaders()
         // The client decompressed a gzip body: its length and encoding no longer apply.
-        let decompressed = response.headers.first(name: "content-encoding").map { ["gzip", "deflate"].contains($0.lowercased()) } ?? false
-        for (name, value) in response.headers {
+        let decompressed = response.head.headers.first(name: "content-encoding").map { ["gzip", "deflate"].contains($0.lowercased()) } ?? false
+        for (name, value) in response.head.headers {
             let lower = name.lowercased()
             if Self.connectionHeaders.contains(lower) { continue }
             if decompressed && (lower == "content-encoding" || lower == "content-length") { continue }
             headers.add(name: name, value: value)
         }
-        headers.replaceOrAdd(name: "X-Krakend", value: options.versionHeader)
+        headers.replaceOrAdd(name: "X-Krakend", value: responder.versionHeader)
         headers.replaceOrAdd(name: "X-Krakend-Completed", value: "false")
         do {
-            try await writer.writeHead(status: response.status, headers: headers)
+            try await writer.writeHead(status: response.head.status, headers: headers)
             for try await chunk in response.body { try await writer.writeBody(chunk) }
             try await writer.end()
         } catch {
@@ -70,4 +145,24 @@ final class NoOpEndpoint: Sendable {
             writer.abort()
         }
     }
+}
+
+/// Either client's response body, as one type.
+struct AnyBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    private let makeNext: @Sendable () -> (() async throws -> ByteBuffer?)
+
+    init<S: AsyncSequence & Sendable>(_ sequence: S) where S.Element == ByteBuffer {
+        makeNext = {
+            nonisolated(unsafe) var iterator = sequence.makeAsyncIterator()
+            return { try await iterator.next() }
+        }
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let next: () async throws -> ByteBuffer?
+        mutating func next() async throws -> ByteBuffer? { try await next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(next: makeNext()) }
 }

@@ -1,0 +1,229 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+
+/// Keep-alive HTTP/1.1 connections to plain-HTTP backends, one pool per event
+/// loop: a request is sent from the loop it runs on, on a connection owned by
+/// that loop, so the hot path takes no lock and crosses no thread.
+public final class HTTP1ConnectionPool: Sendable {
+    struct Key: Hashable {
+        var host: String
+        var port: Int
+    }
+
+    private let pools: [ObjectIdentifier: LoopPool]
+    private let group: EventLoopGroup
+
+    public init(group: EventLoopGroup, settings: HTTPClientSettings, maxBody: Int = 64 << 20) {
+        self.group = group
+        var pools: [ObjectIdentifier: LoopPool] = [:]
+        for loop in group.makeIterator() {
+            pools[ObjectIdentifier(loop)] = LoopPool(eventLoop: loop, settings: settings, maxBody: maxBody)
+        }
+        self.pools = pools
+    }
+
+    /// Sends the request and reads the whole response before `deadline`.
+    public func execute(_ request: HTTP1Request, deadline: NIODeadline) async throws -> HTTP1Response {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { pools[ObjectIdentifier($0)] != nil ? $0 : nil } ?? group.next()
+        let pool = pools[ObjectIdentifier(loop)]!
+        if loop.inEventLoop {
+            return try await pool.execute(request, deadline: deadline, retry: true).get()
+        }
+        return try await loop.flatSubmit { pool.execute(request, deadline: deadline, retry: true) }.get()
+    }
+
+    /// Sends the request and returns as soon as the response head arrives;
+    /// the body follows as a stream. `bodyStream`, when given, is sent after
+    /// the head (chunked unless the head carries a length).
+    public func executeStreaming(_ request: HTTP1Request, bodyStream: RequestBodyStream?, deadline: NIODeadline) async throws -> HTTP1StreamedResponse {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { pools[ObjectIdentifier($0)] != nil ? $0 : nil } ?? group.next()
+        let pool = pools[ObjectIdentifier(loop)]!
+        let hasStream = bodyStream != nil
+        let started = try await loop.flatSubmit { pool.startStreaming(request, deadline: deadline, bodyFollows: hasStream) }.get()
+        if let bodyStream {
+            do {
+                for try await chunk in bodyStream {
+                    try await started.channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
+                }
+                try await started.channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+            } catch {
+                started.channel.close(promise: nil)
+                throw error
+            }
+        }
+        return try await started.response.get()
+    }
+
+    public func shutdown() async {
+        for (_, pool) in pools {
+            try? await pool.eventLoop.submit { pool.closeAll() }.get()
+        }
+    }
+}
+
+/// The connections of one event loop. Every method runs on that loop (the
+/// pool hops there first), which is what makes the unchecked Sendable safe.
+final class LoopPool: @unchecked Sendable {
+    struct Connection {
+        let channel: Channel
+        let exchange: HTTP1ExchangeHandler
+    }
+
+    let eventLoop: EventLoop
+    let settings: HTTPClientSettings
+    let maxBody: Int
+    private var idle: [HTTP1ConnectionPool.Key: [Connection]] = [:]
+
+    init(eventLoop: EventLoop, settings: HTTPClientSettings, maxBody: Int) {
+        self.eventLoop = eventLoop
+        self.settings = settings
+        self.maxBody = maxBody
+    }
+
+    func execute(_ request: HTTP1Request, deadline: NIODeadline, retry: Bool) -> EventLoopFuture<HTTP1Response> {
+        eventLoop.assertInEventLoop()
+        let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
+        let reused = popIdle(key)
+        let connection = reused.map { eventLoop.makeSucceededFuture($0) } ?? connect(key, deadline: deadline)
+        return connection.flatMap { connection in
+            let promise = self.eventLoop.makePromise(of: HTTP1Response.self)
+            connection.exchange.start(promise)
+            let timer = self.eventLoop.scheduleTask(deadline: deadline) {
+                if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
+                    connection.exchange.cancel(context: context)
+                }
+            }
+            var head = request.head
+            if self.settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+            connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if let body = request.body, body.readableBytes > 0 {
+                connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+            }
+            connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult.always { result in
+                timer.cancel()
+                if case .success(let response) = result, response.head.isKeepAlive, head.isKeepAlive, connection.channel.isActive {
+                    self.pushIdle(key, connection)
+                } else {
+                    connection.channel.close(promise: nil)
+                }
+            }
+        }.flatMapError { error in
+            // A pooled connection the backend had closed: try once more on a new one,
+            // when the request can be sent twice without harm (as Go's client does).
+            if reused != nil, retry, let e = error as? HTTP1ClientError, e.beforeResponse, request.isReplayable {
+                return self.execute(request, deadline: deadline, retry: false)
+            }
+            return self.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    struct StartedExchange: Sendable {
+        let channel: Channel
+        let response: EventLoopFuture<HTTP1StreamedResponse>
+    }
+
+    func startStreaming(_ request: HTTP1Request, deadline: NIODeadline, bodyFollows: Bool) -> EventLoopFuture<StartedExchange> {
+        eventLoop.assertInEventLoop()
+        let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
+        let connection = popIdle(key).map { eventLoop.makeSucceededFuture($0) } ?? connect(key, deadline: deadline)
+        return connection.map { connection in
+            let promise = self.eventLoop.makePromise(of: HTTP1StreamedResponse.self)
+            connection.exchange.startStreaming(promise)
+            let timer = self.eventLoop.scheduleTask(deadline: deadline) {
+                if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
+                    connection.exchange.cancel(context: context)
+                }
+            }
+            var head = request.head
+            if self.settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+            connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if !bodyFollows {
+                if let body = request.body, body.readableBytes > 0 {
+                    connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+                }
+                connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            } else {
+                connection.channel.flush()
+            }
+            promise.futureResult.whenComplete { result in
+                switch result {
+                case .success(let response):
+                    connection.exchange.streamCompletion()?.whenComplete { ended in
+                        timer.cancel()
+                        if case .success = ended, response.head.isKeepAlive, head.isKeepAlive, connection.channel.isActive {
+                            // The body was read to its end: the connection is clean to reuse.
+                            connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in
+                                self.pushIdle(key, connection)
+                            }
+                        } else {
+                            connection.channel.close(promise: nil)
+                        }
+                    }
+                case .failure:
+                    timer.cancel()
+                    connection.channel.close(promise: nil)
+                }
+            }
+            return StartedExchange(channel: connection.channel, response: promise.futureResult)
+        }
+    }
+
+    private func popIdle(_ key: HTTP1ConnectionPool.Key) -> Connection? {
+        while var list = idle[key], let connection = list.popLast() {
+            idle[key] = list
+            if connection.channel.isActive && connection.exchange.isIdle { return connection }
+        }
+        return nil
+    }
+
+    private func pushIdle(_ key: HTTP1ConnectionPool.Key, _ connection: Connection) {
+        var list = idle[key, default: []]
+        guard list.count < settings.maxIdleConnectionsPerHost else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        list.append(connection)
+        idle[key] = list
+    }
+
+    private func connect(_ key: HTTP1ConnectionPool.Key, deadline: NIODeadline) -> EventLoopFuture<Connection> {
+        let maxBody = self.maxBody
+        let decompress = !settings.disableCompression
+        var bootstrap = ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHTTPClientHandlers()
+                    if decompress { try sync.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(200))) }
+                    try sync.addHandler(HTTP1ExchangeHandler(maxBody: maxBody))
+                }
+            }
+        let remaining = deadline - .now()
+        var timeout = settings.dialerTimeout > .zero ? TimeAmount(settings.dialerTimeout) : remaining
+        if remaining < timeout { timeout = remaining }
+        bootstrap = bootstrap.connectTimeout(max(timeout, .milliseconds(1)))
+        return bootstrap.connect(host: key.host, port: key.port).flatMapThrowing { channel in
+            let exchange = try channel.pipeline.syncOperations.handler(type: HTTP1ExchangeHandler.self)
+            return Connection(channel: channel, exchange: exchange)
+        }
+    }
+
+    func closeAll() {
+        for (_, list) in idle { for c in list { c.channel.close(promise: nil) } }
+        idle = [:]
+    }
+}
+
+extension HTTP1Request {
+    /// Safe to send again: an idempotent method, or nothing in the body.
+    var isReplayable: Bool {
+        switch head.method {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: return true
+        default: return (body?.readableBytes ?? 0) == 0
+        }
+    }
+}

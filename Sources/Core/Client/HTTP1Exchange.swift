@@ -1,0 +1,150 @@
+import NIOCore
+import NIOHTTP1
+
+/// A request for `HTTP1ConnectionPool`: where to send it and what.
+public struct HTTP1Request: Sendable {
+    public var host: String
+    public var port: Int
+    public var head: HTTPRequestHead
+    public var body: ByteBuffer?
+}
+
+/// A whole response, body read.
+public struct HTTP1Response: Sendable {
+    public var head: HTTPResponseHead
+    public var body: ByteBuffer?
+}
+
+/// A response whose body is still arriving (no-op endpoints).
+public struct HTTP1StreamedResponse: Sendable {
+    public var head: HTTPResponseHead
+    public var body: HTTP1ResponseBody
+}
+
+public struct HTTP1ClientError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    /// True when nothing of a response had arrived: a reused connection that
+    /// the backend had closed meanwhile, and the request may be retried.
+    var beforeResponse: Bool
+
+    static let deadline = "context deadline exceeded"
+    public var isTimeout: Bool { description == Self.deadline }
+}
+
+/// The body of a streamed response, read with back-pressure: when the reader
+/// falls behind, the backend connection stops reading.
+public struct HTTP1ResponseBody: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+    typealias Producer = NIOThrowingAsyncSequenceProducer<
+        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, ReadDemand
+    >
+    let sequence: Producer
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var inner: Producer.AsyncIterator
+        public mutating func next() async throws -> ByteBuffer? { try await inner.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: sequence.makeAsyncIterator()) }
+
+    struct ReadDemand: NIOAsyncSequenceProducerDelegate {
+        let channel: Channel
+        func produceMore() { channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in } }
+        func didTerminate() {}
+    }
+}
+
+/// The last handler of a pooled backend connection: the response to the one
+/// request in flight, collected whole or passed on as it arrives.
+final class HTTP1ExchangeHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private enum State {
+        case idle
+        case buffering(EventLoopPromise<HTTP1Response>, HTTPResponseHead?, ByteBuffer?)
+        case awaitingHead(EventLoopPromise<HTTP1StreamedResponse>)
+        case streaming(HTTP1ResponseBody.Producer.Source, EventLoopPromise<Void>)
+    }
+
+    private var state = State.idle
+    private let maxBody: Int
+
+    init(maxBody: Int) { self.maxBody = maxBody }
+
+    var isIdle: Bool { if case .idle = state { return true } else { return false } }
+
+    func start(_ promise: EventLoopPromise<HTTP1Response>) { state = .buffering(promise, nil, nil) }
+
+    func startStreaming(_ promise: EventLoopPromise<HTTP1StreamedResponse>) { state = .awaitingHead(promise) }
+
+    /// Completed when a streamed body has been read to its end.
+    private var streamEnded: EventLoopPromise<Void>?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (state, unwrapInboundIn(data)) {
+        case (.buffering(let p, _, let body), .head(let head)):
+            state = .buffering(p, head, body)
+        case (.buffering(let p, let head, var body), .body(var chunk)):
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .buffering(p, head, body)
+            if body!.readableBytes > maxBody { fail(context: context, "the backend response is larger than \(maxBody) bytes", beforeResponse: false) }
+        case (.buffering(let p, let head?, let body), .end):
+            state = .idle
+            p.succeed(HTTP1Response(head: head, body: body))
+        case (.awaitingHead(let p), .head(let head)):
+            let channel = context.channel
+            let producer = HTTP1ResponseBody.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: true,
+                delegate: HTTP1ResponseBody.ReadDemand(channel: channel))
+            let ended = context.eventLoop.makePromise(of: Void.self)
+            state = .streaming(producer.source, ended)
+            streamEnded = ended
+            p.succeed(HTTP1StreamedResponse(head: head, body: HTTP1ResponseBody(sequence: producer.sequence)))
+        case (.streaming(let source, _), .body(let chunk)):
+            if case .stopProducing = source.yield(chunk) {
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            }
+        case (.streaming(let source, let ended), .end):
+            state = .idle
+            source.finish()
+            ended.succeed(())
+        default:
+            break
+        }
+    }
+
+    /// The promise that a streamed exchange ends; set when its head arrives.
+    func streamCompletion() -> EventLoopFuture<Void>? { streamEnded?.futureResult }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(context: context, "the backend closed the connection", beforeResponse: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context: context, "\(error)", beforeResponse: nil)
+    }
+
+    /// Gives up on the exchange (the deadline passed): the connection is not reusable.
+    func cancel(context: ChannelHandlerContext) {
+        fail(context: context, HTTP1ClientError.deadline, beforeResponse: false)
+    }
+
+    private func fail(context: ChannelHandlerContext, _ message: String, beforeResponse: Bool?) {
+        let state = self.state
+        self.state = .idle
+        switch state {
+        case .idle:
+            return
+        case .buffering(let p, let head, _):
+            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil)))
+        case .awaitingHead(let p):
+            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? true))
+        case .streaming(let source, let ended):
+            let error = HTTP1ClientError(description: message, beforeResponse: false)
+            source.finish(error)
+            ended.fail(error)
+        }
+        context.close(promise: nil)
+    }
+}
