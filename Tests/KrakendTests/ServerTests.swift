@@ -63,7 +63,7 @@ struct ServerTests {
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let gateway = try await GatewayHarness.start(Self.config())
-        let raw = try RawSocket.exchange(port: gateway.port,
+        let raw = try await RawSocket.exchangeAsync(port: gateway.port,
             "GET /__debug/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /__health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         // Responses follow each other with nothing in between: split on the status lines.
         let statuses = raw.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.components(separatedBy: "\r\n")[0] }
@@ -76,10 +76,10 @@ struct ServerTests {
     @Test func oversizeHeadersAre431() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "max_header_bytes": 1000"#))
         let big = String(repeating: "a", count: 8000)
-        let raw = try RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Big: \(big)\r\n\r\n")
+        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Big: \(big)\r\n\r\n")
         #expect(raw.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large"))
         // Within the limit, the same request is served.
-        let small = try RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Small: abc\r\nConnection: close\r\n\r\n")
+        let small = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Small: abc\r\nConnection: close\r\n\r\n")
         #expect(small.hasPrefix("HTTP/1.1 200 OK"))
         await gateway.stop()
     }
@@ -93,7 +93,7 @@ struct ServerTests {
     ])
     func badRequestsAre400AndTheServerKeepsServing(name: String, request: String) async throws {
         let gateway = try await GatewayHarness.start(Self.config())
-        let raw = try RawSocket.exchange(port: gateway.port, request)
+        let raw = try await RawSocket.exchangeAsync(port: gateway.port, request)
         #expect(raw.hasPrefix("HTTP/1.1 400"), "\(name): \(raw)")
         let after = try await TestHTTP.request(gateway.url + "/__health")
         #expect(after.status == 200)
@@ -103,14 +103,14 @@ struct ServerTests {
     @Test func readHeaderTimeoutClosesASlowClient() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "read_header_timeout": "200ms""#))
         // The head never ends: the server must hang up rather than wait forever.
-        let raw = try RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n", timeout: 5)
+        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n", timeout: 5)
         #expect(raw.isEmpty)
         await gateway.stop()
     }
 
     @Test func idleTimeoutClosesAKeptAliveConnection() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "idle_timeout": "200ms""#))
-        let raw = try RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n\r\n", timeout: 5)
+        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n\r\n", timeout: 5)
         // Answered, then closed by the server (RawSocket reads until the peer closes).
         #expect(raw.hasPrefix("HTTP/1.1 200 OK"))
         await gateway.stop()
@@ -126,7 +126,7 @@ struct ServerTests {
         #expect(response.status == 200)
         #expect(response.json?["slow"] == .bool(true))
         // Nothing listens any more.
-        #expect(throws: (any Error).self) { try RawSocket.exchange(port: gateway.port, "GET /__health HTTP/1.1\r\n\r\n") }
+        await #expect(throws: (any Error).self) { try await RawSocket.exchangeAsync(port: gateway.port, "GET /__health HTTP/1.1\r\n\r\n") }
         await gateway.client.shutdown()
         await backend.stop()
     }

@@ -206,7 +206,11 @@ final class LoopPool: @unchecked Sendable {
         var timeout = settings.dialerTimeout > .zero ? TimeAmount(settings.dialerTimeout) : remaining
         if remaining < timeout { timeout = remaining }
         bootstrap = bootstrap.connectTimeout(max(timeout, .milliseconds(1)))
-        return bootstrap.connect(host: key.host, port: key.port).flatMapThrowing { channel in
+        return bootstrap.connect(host: key.host, port: key.port).flatMapErrorThrowing { error in
+            // Out of time while connecting: the endpoint's deadline, said as KrakenD says it.
+            if NIODeadline.now() >= deadline { throw HTTP1ClientError(description: HTTP1ClientError.deadline, beforeResponse: false) }
+            throw error
+        }.flatMapThrowing { channel in
             let exchange = try channel.pipeline.syncOperations.handler(type: HTTP1ExchangeHandler.self)
             return Connection(channel: channel, exchange: exchange)
         }

@@ -1,5 +1,5 @@
 /// `KRAKEND_PORT=8000 krakend run …`: the documented environment variables
-/// that override root settings of the file, applied before parsing.
+/// that override root settings the file declares, applied before parsing.
 enum EnvironmentOverrides {
     enum Kind { case integer, boolean, text }
 
@@ -22,7 +22,8 @@ enum EnvironmentOverrides {
         guard !environment.isEmpty else { return }
         for (key, kind) in settings {
             let variable = "KRAKEND_" + key.uppercased()
-            guard let text = environment[variable] else { continue }
+            // As documented, a variable overrides a setting the file declares; it adds none.
+            guard root[key] != nil, let text = environment[variable] else { continue }
             switch kind {
             case .text:
                 root[key] = .string(text)

@@ -12,8 +12,9 @@ struct BuiltinEndpoints: Sendable {
     let responder: EndpointResponder
 
     /// The handler for a path, if it is one of the built-ins.
-    func match(path: Substring) -> (@Sendable (IncomingRequest, ResponseWriter) async -> Void)? {
-        if let healthPath, path == healthPath { return { _, w in health(w) } }
+    func match(method: HTTPMethod, path: Substring) -> (@Sendable (IncomingRequest, ResponseWriter) async -> Void)? {
+        // Health answers GET (and HEAD), as gin registers it; debug and echo any method.
+        if let healthPath, path == healthPath, method == .GET || method == .HEAD { return { _, w in health(w) } }
         if debug, path == "/__debug" || path.hasPrefix("/__debug/") { return debugHandler }
         if echo, path == "/__echo" || path.hasPrefix("/__echo/") { return echoHandler }
         return nil

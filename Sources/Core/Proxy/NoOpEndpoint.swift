@@ -137,8 +137,21 @@ final class NoOpEndpoint: Sendable {
         headers.replaceOrAdd(name: "X-Krakend", value: responder.versionHeader)
         headers.replaceOrAdd(name: "X-Krakend-Completed", value: "false")
         do {
+            var body = response.body.makeAsyncIterator()
+            let first = try await body.next()
+            // The common small answer arrives whole: one write, one flush.
+            let length = response.head.headers.first(name: "content-length").flatMap(Int.init)
+            if !decompressed, let length, (first?.readableBytes ?? 0) == length {
+                writer.respond(status: response.head.status, headers: headers, body: first)
+                return
+            }
+            if first == nil, !decompressed, length == nil || length == 0 {
+                writer.respond(status: response.head.status, headers: headers, body: nil)
+                return
+            }
             try await writer.writeHead(status: response.head.status, headers: headers)
-            for try await chunk in response.body { try await writer.writeBody(chunk) }
+            if let first { try await writer.writeBody(first) }
+            while let chunk = try await body.next() { try await writer.writeBody(chunk) }
             try await writer.end()
         } catch {
             // Headers are gone already: all the client can be told is that the stream broke.

@@ -24,10 +24,11 @@ public struct ResponseWriter: Sendable {
         }
     }
 
-    /// Starts a streamed response; follow with `writeBody` and `end`.
+    /// Starts a streamed response; follow with `writeBody` and `end`. The head
+    /// leaves with the first body chunk.
     public func writeHead(status: HTTPResponseStatus, headers: HTTPHeaders) async throws {
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
-        try await channel.writeAndFlush(HTTPServerResponsePart.head(head))
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
     }
 
     /// Writes a chunk and waits until it is handed to the socket, which is
@@ -38,7 +39,7 @@ public struct ResponseWriter: Sendable {
     }
 
     public func end() async throws {
-        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
     }
 
     /// Gives up on the response: the client sees the connection (or stream) reset.

@@ -6,7 +6,8 @@ import NIOPosix
 
 /// A backend for tests, served by the gateway's own listener on an ephemeral
 /// loopback port. Paths:
-/// - `/echo/...`: JSON of what it received (method, path, query, headers, body)
+/// - `/echo/...`: JSON of what it received (method, path, query, headers,
+///   header_names as sent, body)
 /// - `/status/{code}`: that status with a small text body
 /// - `/slow/{ms}`: answers after a delay
 /// - `/redirect/{code}`: redirects to `/echo/redirected`
@@ -123,6 +124,8 @@ final class EchoApp: HTTPApplication {
                 "path": .string(path),
                 "query": .object(query),
                 "headers": .object(headers),
+                // The names as they came on the wire (`headers` is keyed canonically).
+                "header_names": .array(request.head.headers.map { .string($0.name) }),
                 "body": .string(body.map { String(buffer: $0) } ?? ""),
             ])
             writer.respond(status: .ok, headers: json, body: ByteBuffer(bytes: echo.jsonBytes))
