@@ -70,7 +70,7 @@ public final class Gateway: HTTPApplication {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
             return Route(bodyMode: .streamed, run: pipe.run)
         }
-        let pipe = try MergingEndpoint(pipes: backends.map(BackendPipe.init), config: endpoint, responder: responder, bodyLimit: bodyLimit)
+        let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run)
     }
 

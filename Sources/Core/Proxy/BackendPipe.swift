@@ -13,9 +13,20 @@ final class BackendPipe: Sendable {
     let returnErrorCode: Bool
     /// The `{respN_field}` placeholders of a sequential endpoint, parsed once.
     let responseReferences: [ResponseReference]
+    /// target → allow/deny → mapping; with a backend flatmap_filter, target only.
+    let manipulation: ResponseManipulation
+    let flatmap: FlatmapFilter?
+    /// `group`; an empty name is no group, as in KrakenD.
+    let group: String?
 
-    init(backend: HTTPBackend) {
+    init(backend: HTTPBackend) throws(ConfigError) {
         self.backend = backend
+        let config = backend.config
+        flatmap = try FlatmapFilter.fromExtraConfig(config.extraConfig, path: config.configPath + ".extra_config")
+        manipulation = flatmap == nil
+            ? ResponseManipulation(target: config.target, allow: config.allow, deny: config.deny, mapping: config.mapping)
+            : ResponseManipulation(target: config.target, allow: [], deny: [], mapping: [:])
+        group = config.group.flatMap { $0.isEmpty ? nil : $0 }
         let http = backend.config.extraConfig["backend/http"]
         errorDetailsAlias = http?["return_error_details"]?.stringValue
         returnErrorCode = http?["return_error_code"]?.boolValue == true && errorDetailsAlias == nil
@@ -43,7 +54,8 @@ final class BackendPipe: Sendable {
                     backendBody: response.body.map { String(buffer: $0) } ?? "",
                     backendContentType: response.head.headers.first(name: "content-type")))
             }
-            return .success(try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection))
+            let decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
+            return .success(shape(decoded))
         } catch let error as BackendCallError {
             return .failure(error)
         } catch let error as HTTPClientError where error == .deadlineExceeded {
@@ -53,6 +65,14 @@ final class BackendPipe: Sendable {
         } catch {
             return .failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)"))
         }
+    }
+
+    /// The backend's data as the merge takes it: manipulated, then grouped.
+    func shape(_ decoded: [String: Value]) -> [String: Value] {
+        var data = manipulation.isIdentity ? decoded : manipulation.apply(decoded)
+        if let flatmap { data = flatmap.apply(data) }
+        if let group { return [group: .object(data)] }
+        return data
     }
 
     /// The data a failed backend contributes under `return_error_details`.

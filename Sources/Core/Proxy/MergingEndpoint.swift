@@ -18,6 +18,8 @@ final class MergingEndpoint: Sendable {
     let bodyLimit: Int
     let sequential: Bool
     let staticProxy: StaticProxy?
+    /// The endpoint's flatmap_filter, run on the merged data of several backends.
+    let flatmap: FlatmapFilter?
 
     init(pipes: [BackendPipe], config: EndpointConfig, responder: EndpointResponder, bodyLimit: Int) throws(ConfigError) {
         let isShadow = { (pipe: BackendPipe) in pipe.config.extraConfig["proxy"]?["shadow"]?.boolValue == true }
@@ -30,6 +32,7 @@ final class MergingEndpoint: Sendable {
         self.bodyLimit = bodyLimit
         let proxy = config.extraConfig["proxy"]
         self.sequential = proxy?["sequential"]?.boolValue == true
+        self.flatmap = pipes.count > 1 ? try FlatmapFilter.fromExtraConfig(config.extraConfig, path: config.configPath + ".extra_config") : nil
         do { self.staticProxy = try StaticProxy(proxy) } catch {
             throw ConfigError(error.problems.map { ConfigProblem(path: config.configPath + "." + $0.path, message: $0.message) })
         }
@@ -117,7 +120,7 @@ final class MergingEndpoint: Sendable {
             switch result {
             case .success(let data)?:
                 succeeded += 1
-                if let group = pipe.config.group { merged[group] = .object(data) } else { merged.merge(data) { _, new in new } }
+                merged.merge(data) { _, new in new }
             case .failure(let error)?:
                 anyError = true
                 if firstError == nil { firstError = error }
@@ -127,6 +130,7 @@ final class MergingEndpoint: Sendable {
             }
         }
         let complete = succeeded == pipes.count
+        if let flatmap, succeeded > 0 { merged = flatmap.apply(merged) }
         var hasData = succeeded > 0 || !merged.isEmpty
         if let staticProxy, staticProxy.applies(anyError: anyError, complete: complete) {
             merged.merge(staticProxy.data) { _, new in new }
