@@ -27,8 +27,9 @@ public final class Gateway: HTTPApplication {
             healthPath: config.router.disableHealth ? nil : config.router.healthPath,
             debug: config.debugEndpoint, echo: config.echoEndpoint, logger: logger, responder: responder)
 
+        let caches = SharedCaches()
         router = try Self.buildRouter(config) { (endpoint) throws(ConfigError) -> Route in
-            try Self.makeRoute(endpoint, config: config, client: client, responder: responder, bodyLimit: bodyLimit)
+            try Self.makeRoute(endpoint, config: config, client: client, responder: responder, caches: caches, bodyLimit: bodyLimit)
         }
     }
 
@@ -61,7 +62,7 @@ public final class Gateway: HTTPApplication {
         return router
     }
 
-    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, bodyLimit: Int) throws(ConfigError) -> Route {
+    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, caches: SharedCaches, bodyLimit: Int) throws(ConfigError) -> Route {
         let forwarding = ParameterForwarding(inputHeaders: endpoint.inputHeaders, inputQueryStrings: endpoint.inputQueryStrings)
         let backends = endpoint.backends.map {
             HTTPBackend(config: $0, endpointForwarding: forwarding, client: client, settings: config.client)
@@ -70,7 +71,7 @@ public final class Gateway: HTTPApplication {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
             return Route(bodyMode: .streamed, run: pipe.run)
         }
-        let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
+        let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b, caches: caches) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run)
     }
 

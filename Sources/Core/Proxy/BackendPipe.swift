@@ -19,9 +19,13 @@ final class BackendPipe: Sendable {
     /// `group`; an empty name is no group, as in KrakenD.
     let group: String?
 
-    init(backend: HTTPBackend) throws(ConfigError) {
+    /// `qos/http-cache`, when configured.
+    let cache: BackendCache?
+
+    init(backend: HTTPBackend, caches: SharedCaches) throws(ConfigError) {
         self.backend = backend
         let config = backend.config
+        cache = try BackendCache.make(config.extraConfig["qos/http-cache"], path: config.configPath + ".extra_config.qos/http-cache", registry: caches)
         flatmap = try FlatmapFilter.fromExtraConfig(config.extraConfig, path: config.configPath + ".extra_config")
         manipulation = flatmap == nil
             ? ResponseManipulation(target: config.target, allow: config.allow, deny: config.deny, mapping: config.mapping)
@@ -46,7 +50,13 @@ final class BackendPipe: Sendable {
         var effectiveDeadline = deadline
         if let own = config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
         do {
-            let response = try await backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true)
+            let response: HTTP1Response
+            if let cached = cache?.lookup(method: fetch.method, url: fetch.url, headers: fetch.headers) {
+                response = cached
+            } else {
+                response = try await backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true)
+                cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
+            }
             let status = response.head.status.code
             guard status == 200 || status == 201 else {
                 return .failure(BackendCallError(.invalidStatus(Int(status)),

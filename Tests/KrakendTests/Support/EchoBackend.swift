@@ -106,6 +106,11 @@ final class EchoApp: HTTPApplication {
                 for _ in 0..<kb { try await writer.writeBody(chunk) }
                 try await writer.end()
             } catch { writer.abort() }
+        case "cacheable":
+            // `/cacheable/{cache-control}`: the answer counts how often it was asked for.
+            var h = json
+            h.add(name: "Cache-Control", value: segments.dropFirst().first?.removingPercentEncoding ?? "max-age=60")
+            writer.respond(status: .ok, headers: h, body: ByteBuffer(string: #"{"served":\#(counter.value)}"#))
         case "reset":
             writer.abort()
         default:

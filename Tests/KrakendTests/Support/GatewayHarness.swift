@@ -19,7 +19,11 @@ final class GatewayHarness: @unchecked Sendable {
         let config = try ConfigParser.parse(document, environment: environment)
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
-        let gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"))
+        let gateway: Gateway
+        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test")) } catch {
+            await client.shutdown()  // a client must be shut down before it goes away
+            throw error
+        }
         var settings = try ServerSettings(config)
         settings.host = "127.0.0.1"
         settings.port = 0
