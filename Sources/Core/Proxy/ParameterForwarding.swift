@@ -9,9 +9,13 @@ public struct ParameterForwarding: Sendable {
     /// `nil` means every one (`"*"`); otherwise exact, case-sensitive names.
     let queryStrings: Set<String>?
 
+    /// The allowed names in canonical form, `Content-Type` always among them,
+    /// never one the gateway owns or a hop-by-hop one.
+    let allowedCanonical: [String]
+
     public init(inputHeaders: [String], inputQueryStrings: [String]) {
-        headers = inputHeaders.contains("*") ? nil : Set(inputHeaders.map { $0.lowercased() })
-        queryStrings = inputQueryStrings.contains("*") ? nil : Set(inputQueryStrings)
+        self.init(headers: inputHeaders.contains("*") ? nil : Set(inputHeaders.map { $0.lowercased() }),
+                  queryStrings: inputQueryStrings.contains("*") ? nil : Set(inputQueryStrings))
     }
 
     /// The backend's own lists filter what the endpoint already let through.
@@ -31,6 +35,8 @@ public struct ParameterForwarding: Sendable {
     private init(headers: Set<String>?, queryStrings: Set<String>?) {
         self.headers = headers
         self.queryStrings = queryStrings
+        let names = (headers ?? []).union(["content-type"]).filter { !Self.hopByHop.contains($0) && !Self.gatewayOwned.contains($0) }
+        self.allowedCanonical = names.sorted().map(CanonicalHeader.name)
     }
 
     static let hopByHop: Set<String> = [
@@ -43,16 +49,18 @@ public struct ParameterForwarding: Sendable {
     /// form), `Content-Type`, and the ones the gateway always sets.
     public func backendHeaders(client: HTTPHeaders, clientIP: String?, host: String?, addAcceptEncoding: Bool) -> HTTPHeaders {
         var out = HTTPHeaders()
-        var userAgentPassed = false
-        var acceptEncodingPassed = false
-        for (name, value) in client {
-            let lower = name.lowercased()
-            if Self.hopByHop.contains(lower) || Self.gatewayOwned.contains(lower) { continue }
-            guard lower == "content-type" || headers == nil || headers!.contains(lower) else { continue }
-            if lower == "user-agent" { userAgentPassed = true }
-            if lower == "accept-encoding" { acceptEncodingPassed = true }
-            out.add(name: CanonicalHeader.name(name), value: value)
+        if headers == nil {
+            for (name, value) in client where !Self.isHopByHopOrOwned(name) {
+                out.add(name: CanonicalHeader.name(name), value: value)
+            }
+        } else {
+            // Look the allowed names up (HTTPHeaders compares case-insensitively)
+            // rather than lower-casing every client header.
+            for name in allowedCanonical {
+                for value in client[name] { out.add(name: name, value: value) }
+            }
         }
+        let userAgentPassed = out.contains(name: "user-agent")
         if let clientIP { out.add(name: "X-Forwarded-For", value: clientIP) }
         if let host, !host.isEmpty { out.add(name: "X-Forwarded-Host", value: host) }
         if userAgentPassed {
@@ -60,8 +68,13 @@ public struct ParameterForwarding: Sendable {
         } else {
             out.add(name: "User-Agent", value: GatewayVersion.userAgent)
         }
-        if addAcceptEncoding && !acceptEncodingPassed { out.add(name: "Accept-Encoding", value: "gzip") }
+        if addAcceptEncoding && !out.contains(name: "accept-encoding") { out.add(name: "Accept-Encoding", value: "gzip") }
         return out
+    }
+
+    static func isHopByHopOrOwned(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return hopByHop.contains(lower) || gatewayOwned.contains(lower)
     }
 
     /// The client query strings this backend may see.

@@ -20,7 +20,11 @@ final class HeaderSizeLimit: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// The request handler saw a whole head: the following bytes are body.
-    func headArrived() { awaitingHead = false }
+    func headArrived() {
+        awaitingHead = false
+        count = 0
+        tail = 0
+    }
     /// A response ended: the next bytes start a new head.
     func awaitHead() {
         awaitingHead = true
@@ -32,6 +36,13 @@ final class HeaderSizeLimit: ChannelInboundHandler, RemovableChannelHandler {
         if rejected { return }
         let buffer = unwrapInboundIn(data)
         if awaitingHead {
+            // Cheap case first: even counting every byte, the head is within bounds.
+            if count + buffer.readableBytes <= limit {
+                count += buffer.readableBytes
+                context.fireChannelRead(data)
+                return
+            }
+            // Over the bound: find where the head ends to know what belongs to it.
             var seen = 0
             var found = false
             buffer.withUnsafeReadableBytes { bytes in
