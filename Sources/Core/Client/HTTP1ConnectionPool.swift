@@ -90,25 +90,11 @@ final class LoopPool: @unchecked Sendable {
         return connection.flatMap { connection in
             let promise = self.eventLoop.makePromise(of: HTTP1Response.self)
             connection.exchange.start(promise)
-            let timer = self.eventLoop.scheduleTask(deadline: deadline) {
-                if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
-                    connection.exchange.cancel(context: context)
-                }
-            }
-            var head = request.head
-            if self.settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
-            connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            if let body = request.body, body.readableBytes > 0 {
-                connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-            }
-            connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            let sent = self.send(request, on: connection, deadline: deadline, bodyFollows: false)
+            // Once answered, the connection is reusable when both sides keep it alive.
             return promise.futureResult.always { result in
-                timer.cancel()
-                if case .success(let response) = result, response.head.isKeepAlive, head.isKeepAlive, connection.channel.isActive {
-                    self.pushIdle(key, connection)
-                } else {
-                    connection.channel.close(promise: nil)
-                }
+                let reusable: Bool = { if case .success(let r) = result { return r.head.isKeepAlive } else { return false } }()
+                self.finish(connection, key: key, timer: sent.timer, reusable: reusable && sent.keepAlive, streamed: false)
             }
         }.flatMapError { error in
             // A pooled connection the backend had closed: try once more on a new one,
@@ -132,42 +118,58 @@ final class LoopPool: @unchecked Sendable {
         return connection.map { connection in
             let promise = self.eventLoop.makePromise(of: HTTP1StreamedResponse.self)
             connection.exchange.startStreaming(promise)
-            let timer = self.eventLoop.scheduleTask(deadline: deadline) {
-                if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
-                    connection.exchange.cancel(context: context)
-                }
-            }
-            var head = request.head
-            if self.settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
-            connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            if !bodyFollows {
-                if let body = request.body, body.readableBytes > 0 {
-                    connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-                }
-                connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-            } else {
-                connection.channel.flush()
-            }
+            let sent = self.send(request, on: connection, deadline: deadline, bodyFollows: bodyFollows)
+            // Reusable only once the body has been read to its end.
             promise.futureResult.whenComplete { result in
-                switch result {
-                case .success(let response):
-                    connection.exchange.streamCompletion()?.whenComplete { ended in
-                        timer.cancel()
-                        if case .success = ended, response.head.isKeepAlive, head.isKeepAlive, connection.channel.isActive {
-                            // The body was read to its end: the connection is clean to reuse.
-                            connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in
-                                self.pushIdle(key, connection)
-                            }
-                        } else {
-                            connection.channel.close(promise: nil)
-                        }
-                    }
-                case .failure:
-                    timer.cancel()
-                    connection.channel.close(promise: nil)
+                guard case .success(let response) = result, let ended = connection.exchange.streamCompletion() else {
+                    self.finish(connection, key: key, timer: sent.timer, reusable: false, streamed: true)
+                    return
+                }
+                ended.whenComplete { end in
+                    let clean: Bool = { if case .success = end { return true } else { return false } }()
+                    self.finish(connection, key: key, timer: sent.timer, reusable: clean && response.head.isKeepAlive && sent.keepAlive, streamed: true)
                 }
             }
             return StartedExchange(channel: connection.channel, response: promise.futureResult)
+        }
+    }
+
+    /// Writes the request (all of it unless `bodyFollows`) and arms the
+    /// deadline, which abandons the exchange and its connection.
+    private func send(_ request: HTTP1Request, on connection: Connection, deadline: NIODeadline, bodyFollows: Bool) -> (timer: Scheduled<Void>, keepAlive: Bool) {
+        let timer = eventLoop.scheduleTask(deadline: deadline) {
+            if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
+                connection.exchange.cancel(context: context)
+            }
+        }
+        var head = request.head
+        if settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
+        connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if bodyFollows {
+            connection.channel.flush()
+        } else {
+            if let body = request.body, body.readableBytes > 0 {
+                connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+            }
+            connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
+        return (timer, head.isKeepAlive)
+    }
+
+    /// Back to the pool, or closed.
+    private func finish(_ connection: Connection, key: HTTP1ConnectionPool.Key, timer: Scheduled<Void>, reusable: Bool, streamed: Bool) {
+        timer.cancel()
+        guard reusable, connection.channel.isActive else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        guard streamed else {
+            pushIdle(key, connection)
+            return
+        }
+        // A streamed body may have paused reading; a pooled connection reads again.
+        connection.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in
+            self.pushIdle(key, connection)
         }
     }
 

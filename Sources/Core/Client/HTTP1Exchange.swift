@@ -15,10 +15,15 @@ public struct HTTP1Response: Sendable {
     public var body: ByteBuffer?
 }
 
-/// A response whose body is still arriving (no-op endpoints).
+/// A response for a no-op endpoint: the body whole when it came with the
+/// head (in the same read), else still arriving.
 public struct HTTP1StreamedResponse: Sendable {
+    public enum Body: Sendable {
+        case complete(ByteBuffer?)
+        case streaming(ByteStream)
+    }
     public var head: HTTPResponseHead
-    public var body: HTTP1ResponseBody
+    public var body: Body
 }
 
 public struct HTTP1ClientError: Error, CustomStringConvertible, Sendable {
@@ -31,29 +36,6 @@ public struct HTTP1ClientError: Error, CustomStringConvertible, Sendable {
     public var isTimeout: Bool { description == Self.deadline }
 }
 
-/// The body of a streamed response, read with back-pressure: when the reader
-/// falls behind, the backend connection stops reading.
-public struct HTTP1ResponseBody: AsyncSequence, Sendable {
-    public typealias Element = ByteBuffer
-    typealias Producer = NIOThrowingAsyncSequenceProducer<
-        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, ReadDemand
-    >
-    let sequence: Producer
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        var inner: Producer.AsyncIterator
-        public mutating func next() async throws -> ByteBuffer? { try await inner.next() }
-    }
-
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: sequence.makeAsyncIterator()) }
-
-    struct ReadDemand: NIOAsyncSequenceProducerDelegate {
-        let channel: Channel
-        func produceMore() { channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in } }
-        func didTerminate() {}
-    }
-}
-
 /// The last handler of a pooled backend connection: the response to the one
 /// request in flight, collected whole or passed on as it arrives.
 final class HTTP1ExchangeHandler: ChannelInboundHandler {
@@ -63,7 +45,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         case idle
         case buffering(EventLoopPromise<HTTP1Response>, HTTPResponseHead?, ByteBuffer?)
         case awaitingHead(EventLoopPromise<HTTP1StreamedResponse>)
-        case streaming(HTTP1ResponseBody.Producer.Source, EventLoopPromise<Void>)
+        /// Head (and maybe body) read, but not yet handed over: if the end
+        /// arrives in the same read, the response goes out whole.
+        case gathering(EventLoopPromise<HTTP1StreamedResponse>, HTTPResponseHead, ByteBuffer?)
+        case streaming(ByteStream.Producer.Source, EventLoopPromise<Void>)
     }
 
     private var state = State.idle
@@ -92,14 +77,16 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             state = .idle
             p.succeed(HTTP1Response(head: head, body: body))
         case (.awaitingHead(let p), .head(let head)):
-            let channel = context.channel
-            let producer = HTTP1ResponseBody.Producer.makeSequence(
-                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: true,
-                delegate: HTTP1ResponseBody.ReadDemand(channel: channel))
+            state = .gathering(p, head, nil)
+        case (.gathering(let p, let head, var body), .body(var chunk)):
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .gathering(p, head, body)
+        case (.gathering(let p, let head, let body), .end):
+            state = .idle
             let ended = context.eventLoop.makePromise(of: Void.self)
-            state = .streaming(producer.source, ended)
             streamEnded = ended
-            p.succeed(HTTP1StreamedResponse(head: head, body: HTTP1ResponseBody(sequence: producer.sequence)))
+            p.succeed(HTTP1StreamedResponse(head: head, body: .complete(body)))
+            ended.succeed(())
         case (.streaming(let source, _), .body(let chunk)):
             if case .stopProducing = source.yield(chunk) {
                 context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
@@ -111,6 +98,22 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         default:
             break
         }
+    }
+
+    /// The read ended with the body unfinished: from here on it streams.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .gathering(let p, let head, let body) = state {
+            let channel = context.channel
+            let (stream, source) = ByteStream.make {
+                channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            }
+            let ended = context.eventLoop.makePromise(of: Void.self)
+            state = .streaming(source, ended)
+            streamEnded = ended
+            if let body { _ = source.yield(body) }
+            p.succeed(HTTP1StreamedResponse(head: head, body: .streaming(stream)))
+        }
+        context.fireChannelReadComplete()
     }
 
     /// The promise that a streamed exchange ends; set when its head arrives.
@@ -140,6 +143,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil)))
         case .awaitingHead(let p):
             p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? true))
+        case .gathering(let p, _, _):
+            p.fail(HTTP1ClientError(description: message, beforeResponse: false))
         case .streaming(let source, let ended):
             let error = HTTP1ClientError(description: message, beforeResponse: false)
             source.finish(error)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A regular endpoint: calls its backends (in parallel, or one after the
 /// other with `proxy.sequential`), merges their data into one object and
@@ -95,19 +96,14 @@ final class MergingEndpoint: Sendable {
         if concurrentCalls == 1 {
             return await pipe.call(context: context, body: body, deadline: deadline, previous: previous)
         }
-        return await withTaskGroup(of: Result<[String: Value], BackendCallError>.self) { group in
+        // The first success answers at once; the slower calls finish on their
+        // own, bounded by the deadline, and are ignored.
+        let race = CallRace(calls: concurrentCalls)
+        return await withCheckedContinuation { continuation in
+            race.start(continuation)
             for _ in 0..<concurrentCalls {
-                group.addTask { await pipe.call(context: context, body: body, deadline: deadline, previous: previous) }
+                Task { race.finished(await pipe.call(context: context, body: body, deadline: deadline, previous: previous)) }
             }
-            var last: Result<[String: Value], BackendCallError> = .failure(BackendCallError(.connection, "no call made"))
-            for await result in group {
-                if case .success = result {
-                    group.cancelAll()
-                    return result
-                }
-                last = result
-            }
-            return last
         }
     }
 
@@ -169,4 +165,31 @@ struct SingleChunk: AsyncSequence, Sendable {
         mutating func next() async -> ByteBuffer? { defer { buffer = nil }; return buffer }
     }
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+}
+
+/// `concurrent_calls`: N identical calls, the first success wins; when all
+/// fail, the last failure is the answer.
+final class CallRace: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result<[String: Value], BackendCallError>, Never>?
+        var pending: Int
+    }
+    private let state: Mutex<State>
+
+    init(calls: Int) { state = Mutex(State(continuation: nil, pending: calls)) }
+
+    func start(_ continuation: CheckedContinuation<Result<[String: Value], BackendCallError>, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func finished(_ result: Result<[String: Value], BackendCallError>) {
+        let resume = state.withLock { state -> CheckedContinuation<Result<[String: Value], BackendCallError>, Never>? in
+            state.pending -= 1
+            let isSuccess: Bool = { if case .success = result { return true } else { return false } }()
+            guard isSuccess || state.pending == 0, let c = state.continuation else { return nil }
+            state.continuation = nil
+            return c
+        }
+        resume?.resume(returning: result)
+    }
 }

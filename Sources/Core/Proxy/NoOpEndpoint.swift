@@ -48,7 +48,7 @@ final class NoOpEndpoint: Sendable {
                 if followRedirects, hop < 10, [301, 302, 303, 307, 308].contains(code),
                    let location = response.head.headers.first(name: "Location"),
                    [301, 302, 303].contains(code) || replayable {
-                    for try await _ in response.body {}  // drained, so the connection is reused
+                    if case .streaming(let rest) = response.body { for try await _ in rest {} }  // drained, so the connection is reused
                     headers.replaceOrAdd(name: "Referer", value: url)
                     url = HTTPBackendClient.resolve(location, against: url)
                     if [301, 302, 303].contains(code) {
@@ -85,8 +85,12 @@ final class NoOpEndpoint: Sendable {
     }
 
     struct Relayed {
+        enum Body {
+            case complete(ByteBuffer?)
+            case streaming(AnyBody)
+        }
         var head: HTTPResponseHead
-        var body: AnyBody
+        var body: Body
     }
 
     /// Plain HTTP through the gateway's pool, HTTPS through AsyncHTTPClient.
@@ -109,7 +113,10 @@ final class NoOpEndpoint: Sendable {
             }
             let response = try await backend.client.pool.executeStreaming(
                 HTTP1Request(host: target.host, port: target.port, head: head, body: buffer), bodyStream: stream, deadline: deadline)
-            return Relayed(head: response.head, body: AnyBody(response.body))
+            switch response.body {
+            case .complete(let buffer): return Relayed(head: response.head, body: .complete(buffer))
+            case .streaming(let stream): return Relayed(head: response.head, body: .streaming(AnyBody(stream)))
+            }
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -121,7 +128,7 @@ final class NoOpEndpoint: Sendable {
         case .stream(let s, let length): request.body = .stream(s, length: length.map { .known(Int64($0)) } ?? .unknown)
         }
         let response = try await backend.client.client.execute(request, deadline: deadline)
-        return Relayed(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: AnyBody(response.body))
+        return Relayed(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: .streaming(AnyBody(response.body)))
     }
 
     func relay(_ response: Relayed, writer: ResponseWriter) async {
@@ -136,22 +143,18 @@ final class NoOpEndpoint: Sendable {
         }
         headers.replaceOrAdd(name: "X-Krakend", value: responder.versionHeader)
         headers.replaceOrAdd(name: "X-Krakend-Completed", value: "false")
+        let stream: AnyBody
+        switch response.body {
+        case .complete(let body):
+            // The whole answer came in one read: one write, one flush.
+            writer.respond(status: response.head.status, headers: headers, body: body)
+            return
+        case .streaming(let s):
+            stream = s
+        }
         do {
-            var body = response.body.makeAsyncIterator()
-            let first = try await body.next()
-            // The common small answer arrives whole: one write, one flush.
-            let length = response.head.headers.first(name: "content-length").flatMap(Int.init)
-            if !decompressed, let length, (first?.readableBytes ?? 0) == length {
-                writer.respond(status: response.head.status, headers: headers, body: first)
-                return
-            }
-            if first == nil, !decompressed, length == nil || length == 0 {
-                writer.respond(status: response.head.status, headers: headers, body: nil)
-                return
-            }
             try await writer.writeHead(status: response.head.status, headers: headers)
-            if let first { try await writer.writeBody(first) }
-            while let chunk = try await body.next() { try await writer.writeBody(chunk) }
+            for try await chunk in stream { try await writer.writeBody(chunk) }
             try await writer.end()
         } catch {
             // Headers are gone already: all the client can be told is that the stream broke.

@@ -13,7 +13,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private enum State {
         case idle
         case buffering(IncomingRequest, PreparedRequest, limit: Int)
-        case streaming(RequestBodyStream.Producer.Source)
+        case streaming(ByteStream.Producer.Source)
         case discarding
         case responding
     }
@@ -117,13 +117,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .streamed:
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
-            let demand = RequestBodyReadDemand(
-                resume: { eventLoop.execute { let (handler, ctx) = loopBound.value; handler.resumeReads(context: ctx) } },
-                cancel: {})
-            let producer = RequestBodyStream.Producer.makeSequence(
-                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: false, delegate: demand)
-            state = .streaming(producer.source)
-            let request = IncomingRequest(head: head, body: .streamed(RequestBodyStream(sequence: producer.sequence)), connection: connection)
+            let (stream, source) = ByteStream.make {
+                eventLoop.execute { let (handler, ctx) = loopBound.value; handler.resumeReads(context: ctx) }
+            }
+            state = .streaming(source)
+            let request = IncomingRequest(head: head, body: .streamed(stream), connection: connection)
             start(prepared, request, context: context)
         }
     }
