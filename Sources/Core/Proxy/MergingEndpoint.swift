@@ -62,31 +62,35 @@ final class MergingEndpoint: Sendable {
         respond(results, writer: writer)
     }
 
-    /// One result per backend, in declaration order; `nil` for a backend a
-    /// failed sequence never reached.
-    func callBackends(context: RequestContext, body: BackendBody, deadline: NIODeadline) async -> [Result<[String: Value], BackendCallError>?] {
+    /// What each backend gave, in the order the answers arrived (the merge
+    /// follows it, so a later answer wins a key, as in KrakenD); a backend a
+    /// broken sequence never reached is absent.
+    typealias Outcome = (index: Int, result: Result<[String: Value], BackendCallError>)
+
+    func callBackends(context: RequestContext, body: BackendBody, deadline: NIODeadline) async -> [Outcome] {
         if pipes.count == 1 {
             // One backend: no task group to pay for.
-            return [await call(pipes[0], context: context, body: body, deadline: deadline)]
+            return [(0, await call(pipes[0], context: context, body: body, deadline: deadline))]
         }
         if sequential {
-            var results: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
+            var outcomes: [Outcome] = []
             var data: [[String: Value]?] = []
             for (index, pipe) in pipes.enumerated() {
                 let result = await call(pipe, context: context, body: body, deadline: deadline, previous: data)
-                results[index] = result
+                outcomes.append((index, result))
                 guard case .success(let d) = result else { break }  // a broken chain stops here
                 data.append(d)
             }
-            return results
+            return outcomes
         }
-        return await withTaskGroup(of: (Int, Result<[String: Value], BackendCallError>).self) { group in
+        return await withTaskGroup(of: Outcome.self) { group in
             for (index, pipe) in pipes.enumerated() {
                 group.addTask { (index, await self.call(pipe, context: context, body: body, deadline: deadline)) }
             }
-            var out: [Result<[String: Value], BackendCallError>?] = Array(repeating: nil, count: pipes.count)
-            for await (index, result) in group { out[index] = result }
-            return out
+            var outcomes: [Outcome] = []
+            outcomes.reserveCapacity(pipes.count)
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
         }
     }
 
@@ -107,22 +111,20 @@ final class MergingEndpoint: Sendable {
         }
     }
 
-    func respond(_ results: [Result<[String: Value], BackendCallError>?], writer: ResponseWriter) {
+    func respond(_ outcomes: [Outcome], writer: ResponseWriter) {
         var merged: [String: Value] = [:]
         var firstError: BackendCallError?
         var succeeded = 0
         var anyError = false
-        for (pipe, result) in zip(pipes, results) {
+        for (index, result) in outcomes {
             switch result {
-            case .success(let data)?:
+            case .success(let data):
                 succeeded += 1
                 merged.merge(data) { _, new in new }
-            case .failure(let error)?:
+            case .failure(let error):
                 anyError = true
                 if firstError == nil { firstError = error }
-                if let (key, details) = pipe.errorDetails(error) { merged[key] = details }
-            case nil:
-                break
+                if let (key, details) = pipes[index].errorDetails(error) { merged[key] = details }
             }
         }
         let complete = succeeded == pipes.count
