@@ -21,7 +21,15 @@ enum BackendDecoder {
                 throw BackendCallError(.decoding, "the backend returned \(value.typeName), not an object; set is_collection or use safejson")
             }
         case "string":
-            return ["content": .string(String(decoding: bytes, as: UTF8.self))]
+            return BackendDecoding.string(bytes)
+        case "xml":
+            do { return try BackendDecoding.xml(bytes, isCollection: isCollection) } catch {
+                throw BackendCallError(.decoding, "invalid XML from the backend: \(error)")
+            }
+        case "rss":
+            do { return try BackendDecoding.rss(bytes) } catch {
+                throw BackendCallError(.decoding, "invalid feed from the backend: \(error)")
+            }
         default:
             throw BackendCallError(.unsupported, "the \(encoding) backend encoding is not supported yet")
         }

@@ -15,6 +15,8 @@ final class MergingEndpoint: Sendable {
     let concurrentCalls: Int
     let timeout: Duration
     let cacheControl: String?
+    /// `output_encoding`: how the merged data is rendered.
+    let outputEncoding: String
     let responder: EndpointResponder
     let bodyLimit: Int
     let sequential: Bool
@@ -29,6 +31,7 @@ final class MergingEndpoint: Sendable {
         self.concurrentCalls = max(1, config.concurrentCalls)
         self.timeout = config.timeout
         self.cacheControl = config.cacheTTL > .zero ? "public, max-age=\(config.cacheTTL.components.seconds)" : nil
+        self.outputEncoding = ResponseRendering.effectiveEncoding(outputEncoding: config.outputEncoding, backendEncodings: pipes.map(\.config.encoding))
         self.responder = responder
         self.bodyLimit = bodyLimit
         let proxy = config.extraConfig["proxy"]
@@ -58,8 +61,8 @@ final class MergingEndpoint: Sendable {
         for pipe in shadowPipes {
             Task { _ = await pipe.call(context: context, body: backendBody, deadline: deadline) }
         }
-        let results = await callBackends(context: context, body: backendBody, deadline: deadline)
-        respond(results, writer: writer)
+        let outcomes = await callBackends(context: context, body: backendBody, deadline: deadline)
+        respond(outcomes, accept: request.head.headers.first(name: "accept"), writer: writer)
     }
 
     /// What each backend gave, in the order the answers arrived (the merge
@@ -111,7 +114,7 @@ final class MergingEndpoint: Sendable {
         }
     }
 
-    func respond(_ outcomes: [Outcome], writer: ResponseWriter) {
+    func respond(_ outcomes: [Outcome], accept: String?, writer: ResponseWriter) {
         var merged: [String: Value] = [:]
         var firstError: BackendCallError?
         var succeeded = 0
@@ -139,11 +142,10 @@ final class MergingEndpoint: Sendable {
             return
         }
         var headers = responder.baseHeaders(completed: complete)
-        headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         if complete, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
-        var bytes: [UInt8] = []
-        Value.object(merged).serializeJSON(into: &bytes)
-        writer.respond(status: .ok, headers: headers, body: ByteBuffer(bytes: bytes))
+        let rendered = ResponseRendering.render(.object(merged), encoding: outputEncoding, accept: accept)
+        headers.add(name: "Content-Type", value: rendered.contentType)
+        writer.respond(status: .ok, headers: headers, body: ByteBuffer(bytes: rendered.body))
     }
 
     /// Nothing to show: 500, or with `return_error_code` the single backend's
