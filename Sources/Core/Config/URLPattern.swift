@@ -42,15 +42,40 @@ public struct URLPattern: Sendable, Equatable {
     }
 
     /// The path (and hard-coded query) with placeholders replaced; a placeholder
-    /// with no value is left empty.
-    public func render(_ value: (String) -> String?) -> String {
+    /// with no value is left empty. `value` is told whether the placeholder
+    /// sits in the query part, for values that need escaping.
+    public func render(_ value: (_ name: String, _ inQuery: Bool) -> String?) -> String {
         var out = ""
+        var inQuery = false
         for piece in pieces {
             switch piece {
-            case .literal(let text): out += text
-            case .parameter(let name): out += value(name) ?? ""
+            case .literal(let text):
+                out += text
+                if !inQuery, text.contains("?") { inQuery = true }
+            case .parameter(let name):
+                out += value(name, inQuery) ?? ""
             }
         }
         return out
+    }
+
+    /// A value placed into a URL as Go's `url.URL` would send it: escaped for
+    /// the path (`/` kept) or, after `?`, as a query value.
+    public static func escape(_ value: String, inQuery: Bool) -> String {
+        if inQuery { return QueryString.escape(value) }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(b)
+            case _ where "-_.~$&+,/:;=@!'()*".utf8.contains(b):
+                out.append(b)
+            default:
+                out.append(UInt8(ascii: "%")); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -32,7 +32,11 @@ public final class HTTPBackend: Sendable {
     /// The full URL for this request: placeholders filled, and the client's
     /// allowed query strings, which replace a hard-coded query when present.
     public func url(for context: RequestContext, extraParams: [String: String] = [:]) -> String {
-        var rendered = pattern.render { context.params[$0] ?? extraParams[$0] }
+        // Endpoint values arrive URL-encoded already; values taken from
+        // responses (sequential) are escaped for where they land.
+        var rendered = pattern.render { name, inQuery in
+            context.params[name] ?? extraParams[name].map { URLPattern.escape($0, inQuery: inQuery) }
+        }
         let query = forwarding.backendQuery(context.query)
         if !query.isEmpty {
             if let q = rendered.firstIndex(of: "?") { rendered = String(rendered[..<q]) }
