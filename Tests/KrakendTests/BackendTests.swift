@@ -297,15 +297,16 @@ import Testing
     }
 
     @Test func backendDownGives500() async throws {
-        let port = try closedLoopbackPort()
-        // The timeout is far longer than the test client's, so waiting for it would fail the test.
-        let config = Self.config([#"{"host": ["http://127.0.0.1:\#(port)"], "url_pattern": "/x"}"#], endpointExtra: #""timeout": "60s""#, root: #""dialer_timeout": "30s", "# + Self.returnErrorMessage)
-        try await withGateway(config) { gateway in
-            let r = try await TestHTTP.request(gateway.url + "/foo")
-            #expect(r.status == 500)
-            #expect(r.headers.first(name: "X-Krakend-Completed") == "false")
-            #expect(!r.body.contains("deadline"), "a refused connection is reported as such, not waited on: \(r.body)")
-            #expect(r.body.contains("127.0.0.1:\(port)"), "\(r.body)")
+        try await withClosedLoopbackPort { port in
+            // The timeout is far longer than the test client's, so waiting for it would fail the test.
+            let config = Self.config([#"{"host": ["http://127.0.0.1:\#(port)"], "url_pattern": "/x"}"#], endpointExtra: #""timeout": "60s""#, root: #""dialer_timeout": "30s", "# + Self.returnErrorMessage)
+            try await withGateway(config) { gateway in
+                let r = try await TestHTTP.request(gateway.url + "/foo")
+                #expect(r.status == 500)
+                #expect(r.headers.first(name: "X-Krakend-Completed") == "false")
+                #expect(!r.body.contains("deadline"), "a refused connection is reported as such, not waited on: \(r.body)")
+                #expect(r.body.contains("127.0.0.1:\(port)"), "\(r.body)")
+            }
         }
     }
 

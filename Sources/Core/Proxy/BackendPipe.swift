@@ -86,11 +86,14 @@ final class BackendPipe: Sendable {
     }
 
     /// The data a failed backend contributes under `return_error_details`.
+    /// Only an unexpected status has details (Lura's status handler makes them);
+    /// a backend that could not be reached or decoded is just missing.
     func errorDetails(_ error: BackendCallError) -> (key: String, value: Value)? {
-        guard let alias = errorDetailsAlias else { return nil }
-        var details: [String: Value] = ["http_status_code": Value(error.statusCode ?? 500)]
-        details["http_body"] = .string(error.backendBody ?? error.description)
-        if let type = error.backendContentType { details["http_body_encoding"] = .string(type) }
+        guard let alias = errorDetailsAlias, let status = error.statusCode else { return nil }
+        var details: [String: Value] = ["http_status_code": Value(status)]
+        // Both `omitempty` in Lura's HTTPResponseError.
+        if let body = error.backendBody, !body.isEmpty { details["http_body"] = .string(body) }
+        if let type = error.backendContentType, !type.isEmpty { details["http_body_encoding"] = .string(type) }
         return ("error_" + alias, .object(details))
     }
 
@@ -120,19 +123,29 @@ struct ResponseReference: Sendable {
         self.path = rest.dropFirst(digits.count + 1).split(separator: ".").map(String.init)
     }
 
-    /// The field as Go's fmt prints it: strings as they are, `<nil>` for null.
+    /// The field as Lura's `sequentialMerge` writes it: an array's items joined
+    /// by commas, anything else as Go's `%v` (strings as they are, `<nil>` for null).
     func value(in data: [String: Value]) -> String? {
         var current: Value = .object(data)
         for key in path {
             guard let next = current[key] else { return nil }
             current = next
         }
-        switch current {
+        if case .array(let items) = current { return items.map(Self.goFormat).joined(separator: ",") }
+        return Self.goFormat(current)
+    }
+
+    /// A decoded JSON value as Go's `fmt` prints it with `%v`.
+    static func goFormat(_ value: Value) -> String {
+        switch value {
         case .string(let s): return s
         case .number(let n): return n
         case .bool(let b): return String(b)
         case .null: return "<nil>"
-        case .array, .object: return current.jsonString
+        case .array(let items): return "[" + items.map(goFormat).joined(separator: " ") + "]"
+        case .object(let members):
+            let sorted = members.sorted { utf8BytesLess($0.key, $1.key) }
+            return "map[" + sorted.map { $0.key + ":" + goFormat($0.value) }.joined(separator: " ") + "]"
         }
     }
 }

@@ -36,7 +36,8 @@ final class MergingEndpoint: Sendable {
         self.bodyLimit = bodyLimit
         let proxy = config.extraConfig["proxy"]
         self.sequential = proxy?["sequential"]?.boolValue == true
-        self.flatmap = pipes.count > 1 ? try FlatmapFilter.fromExtraConfig(config.extraConfig, path: config.configPath + ".extra_config") : nil
+        // Shadow backends do not count: KrakenD splits them off before building the endpoint.
+        self.flatmap = pipes.count(where: { !isShadow($0) }) > 1 ? try FlatmapFilter.fromExtraConfig(config.extraConfig, path: config.configPath + ".extra_config") : nil
         do { self.staticProxy = try StaticProxy(proxy) } catch {
             throw ConfigError(error.problems.map { ConfigProblem(path: config.configPath + "." + $0.path, message: $0.message) })
         }
@@ -116,47 +117,54 @@ final class MergingEndpoint: Sendable {
 
     func respond(_ outcomes: [Outcome], accept: String?, writer: ResponseWriter) {
         var merged: [String: Value] = [:]
-        var firstError: BackendCallError?
+        var errors: [BackendCallError] = []
         var succeeded = 0
-        var anyError = false
         for (index, result) in outcomes {
             switch result {
             case .success(let data):
                 succeeded += 1
                 merged.merge(data) { _, new in new }
             case .failure(let error):
-                anyError = true
-                if firstError == nil { firstError = error }
-                if let (key, details) = pipes[index].errorDetails(error) { merged[key] = details }
+                // `return_error_details` makes a bad status data: in Lura that
+                // backend answers (incomplete) rather than failing the merge.
+                if let (key, details) = pipes[index].errorDetails(error) {
+                    merged[key] = details
+                } else {
+                    errors.append(error)
+                }
             }
         }
         let complete = succeeded == pipes.count
-        if let flatmap, succeeded > 0 { merged = flatmap.apply(merged) }
+        // Lura's endpoint flatmap runs only when the merge had no error.
+        if let flatmap, errors.isEmpty { merged = flatmap.apply(merged) }
         var hasData = succeeded > 0 || !merged.isEmpty
-        if let staticProxy, staticProxy.applies(anyError: anyError, complete: complete) {
+        if let staticProxy, staticProxy.applies(anyError: !errors.isEmpty, complete: complete) {
             merged.merge(staticProxy.data) { _, new in new }
             hasData = true
         }
         guard hasData else {
-            respondFailure(firstError, writer: writer)
+            respondFailure(errors, writer: writer)
             return
         }
-        var headers = responder.baseHeaders(completed: complete)
-        if complete, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
+        // KrakenD calls complete (and cacheable) only an answer with data.
+        let completed = complete && !merged.isEmpty
+        var headers = responder.baseHeaders(completed: completed)
+        if completed, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
         let rendered = ResponseRendering.render(.object(merged), encoding: outputEncoding, accept: accept)
         headers.add(name: "Content-Type", value: rendered.contentType)
         writer.respond(status: .ok, headers: headers, body: ByteBuffer(bytes: rendered.body))
     }
 
     /// Nothing to show: 500, or with `return_error_code` the single backend's
-    /// status (and its body when `return_error_msg` is on).
-    func respondFailure(_ error: BackendCallError?, writer: ResponseWriter) {
-        let error = error ?? BackendCallError(.connection, "no backend answered")
-        if pipes.count == 1, pipes[0].returnErrorCode, let code = error.statusCode {
+    /// status (and its body when `return_error_msg` is on). The message is every
+    /// error, one per line, in the order they came (Lura's `mergeError`).
+    func respondFailure(_ errors: [BackendCallError], writer: ResponseWriter) {
+        if pipes.count == 1, pipes[0].returnErrorCode, let error = errors.first, let code = error.statusCode {
             responder.respondError(writer, status: HTTPResponseStatus(statusCode: code), message: error.backendBody ?? "")
             return
         }
-        responder.respondError(writer, status: .internalServerError, message: error.description)
+        let message = errors.isEmpty ? "no backend answered" : errors.map(\.description).joined(separator: "\n")
+        responder.respondError(writer, status: .internalServerError, message: message)
     }
 }
 

@@ -16,6 +16,11 @@ import NIOPosix
 /// - `/reset`: closes the connection without answering
 /// - `/count`: reads the body as it streams and answers only its size,
 ///   `{"bytes":N}`, so that large uploads stay light
+/// - `/json?body=<urlencoded>&status=<code>&type=<content-type>`: answers that
+///   body as written (default status 200, type `application/json`; `type=none`
+///   sends no Content-Type)
+/// - any path given to `serve(_:json:)` (Support/BackendFixtures.swift): that
+///   canned answer, before every route above
 final class EchoBackend: @unchecked Sendable {
     let server: GatewayServer
     var port: Int { server.port }
@@ -51,6 +56,7 @@ final class Counter: @unchecked Sendable {
 
 final class EchoApp: HTTPApplication {
     let counter = Counter()
+    let fixtures = FixtureStore()
 
     func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest {
         counter.increment()
@@ -69,10 +75,21 @@ final class EchoApp: HTTPApplication {
             return
         }
         let body = (try? await request.body.collect()) ?? nil
+        if let fixture = fixtures.take(path) {
+            await FixtureStore.answer(fixture, writer)
+            return
+        }
         var json = HTTPHeaders()
         json.add(name: "Content-Type", value: "application/json")
 
         switch segments.first {
+        case "json":
+            let query = QueryString(parsing: rawQuery[...])
+            let type = query.values("type").first ?? "application/json"
+            var h = HTTPHeaders()
+            if type != "none" { h.add(name: "Content-Type", value: type) }
+            let status = query.values("status").first.flatMap { Int($0) } ?? 200
+            writer.respond(status: HTTPResponseStatus(statusCode: status), headers: h, body: ByteBuffer(string: query.values("body").first ?? ""))
         case "status":
             let code = Int(segments.dropFirst().first ?? "500") ?? 500
             var h = HTTPHeaders()

@@ -46,8 +46,10 @@ func withBackendAndGateway<T>(_ config: (EchoBackend) -> String, _ body: (EchoBa
     }
 }
 
-/// A loopback port nobody listens on: bound to port 0, then closed.
-func closedLoopbackPort() throws -> Int {
+/// A loopback port where nothing listens, held (bound, never listening) for
+/// the duration of `body` so that no other test's server can take it: a
+/// connection to it is refused.
+func withClosedLoopbackPort<T>(_ body: (Int) async throws -> T) async throws -> T {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EIO) }
     defer { close(fd) }
@@ -63,7 +65,7 @@ func closedLoopbackPort() throws -> Int {
     _ = withUnsafeMutablePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    return Int(UInt16(bigEndian: addr.sin_port))
+    return try await body(Int(UInt16(bigEndian: addr.sin_port)))
 }
 
 extension RawSocket {
