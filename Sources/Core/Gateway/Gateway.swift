@@ -77,7 +77,7 @@ public final class Gateway: HTTPApplication {
 
     public func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest {
         let uri = head.uri[...]
-        let path = uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri
         if let builtin = builtins.match(method: head.method, path: path) {
             return PreparedRequest(bodyMode: .buffered(limit: 1 << 20), run: builtin)
         }

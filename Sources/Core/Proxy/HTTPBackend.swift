@@ -39,7 +39,7 @@ public final class HTTPBackend: Sendable {
         }
         let query = forwarding.backendQuery(context.query)
         if !query.isEmpty {
-            if let q = rendered.firstIndex(of: "?") { rendered = String(rendered[..<q]) }
+            if let q = rendered.utf8.firstIndex(of: UInt8(ascii: "?")) { rendered = String(rendered[..<q]) }
             rendered += "?" + query.encoded()
         }
         return pickHost() + rendered

@@ -14,7 +14,7 @@ public struct RequestContext: Sendable {
     public init(head: HTTPRequestHead, params: [(name: String, value: String)], connection: ConnectionInfo) {
         method = head.method.rawValue
         let uri = head.uri[...]
-        if let q = uri.firstIndex(of: "?") {
+        if let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = uri[..<q]
             query = QueryString(parsing: uri[uri.index(after: q)...])
         } else {

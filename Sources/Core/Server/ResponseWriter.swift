@@ -17,11 +17,13 @@ public struct ResponseWriter: Sendable {
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
         let sendBody = !isHeadRequest && length > 0 && status.mayHaveResponseBody
         let channel = self.channel
-        channel.eventLoop.execute {
+        let write = {
             channel.write(HTTPServerResponsePart.head(head), promise: nil)
             if sendBody, let body { channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil) }
             channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
         }
+        // Usually already on the connection's loop: write at once, no extra hop.
+        if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
     }
 
     /// Starts a streamed response; follow with `writeBody` and `end`. The head
