@@ -24,14 +24,15 @@ public final class HTTP1ConnectionPool: Sendable {
         self.pools = pools
     }
 
-    /// Sends the request and reads the whole response before `deadline`.
-    public func execute(_ request: HTTP1Request, deadline: NIODeadline) async throws -> HTTP1Response {
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { pools[ObjectIdentifier($0)] != nil ? $0 : nil } ?? group.next()
-        let pool = pools[ObjectIdentifier(loop)]!
-        if loop.inEventLoop {
-            return try await pool.execute(request, deadline: deadline, retry: true).get()
-        }
-        return try await loop.flatSubmit { pool.execute(request, deadline: deadline, retry: true) }.get()
+    /// Sends the request and reads the whole response before `deadline`, on
+    /// `loop`'s own connections (hopping there first if called from elsewhere).
+    public func execute(_ request: HTTP1Request, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response> {
+        let target = pools[ObjectIdentifier(loop)] != nil ? loop : group.next()
+        let pool = pools[ObjectIdentifier(target)]!
+        let future = target.inEventLoop
+            ? pool.execute(request, deadline: deadline, retry: true)
+            : target.flatSubmit { pool.execute(request, deadline: deadline, retry: true) }
+        return target === loop ? future : future.hop(to: loop)
     }
 
     /// Sends the request and returns as soon as the response head arrives;

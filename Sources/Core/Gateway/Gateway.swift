@@ -9,6 +9,7 @@ public final class Gateway: HTTPApplication {
     struct Route: Sendable {
         let bodyMode: PreparedRequest.BodyMode
         let run: @Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter) async -> Void
+        var runOnLoop: (@Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter, EventLoop) -> Void)? = nil
     }
 
     let router: Router<Route>
@@ -72,7 +73,7 @@ public final class Gateway: HTTPApplication {
             return Route(bodyMode: .streamed, run: pipe.run)
         }
         let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b, caches: caches) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
-        return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run)
+        return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run, runOnLoop: pipe.runsOnLoop ? pipe.run : nil)
     }
 
     public func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest {
@@ -83,7 +84,10 @@ public final class Gateway: HTTPApplication {
         }
         switch router.lookup(method: head.method.rawValue, path: path) {
         case .found(let route, let params):
-            return PreparedRequest(bodyMode: route.bodyMode) { request, writer in await route.run(request, params, writer) }
+            let onLoop = route.runOnLoop.map { run in
+                { @Sendable (request: IncomingRequest, writer: ResponseWriter, loop: EventLoop) in run(request, params, writer, loop) }
+            }
+            return PreparedRequest(bodyMode: route.bodyMode, run: { request, writer in await route.run(request, params, writer) }, runOnLoop: onLoop)
         case .methodNotAllowed(let allowed):
             return respondNow { writer in self.routerError(writer, status: .methodNotAllowed, allow: allowed) }
         case .redirect(let location, let status):

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// One backend of a regular endpoint, from request to decoded data: build
 /// the request, send it, check the status (200 and 201 are success, as in
@@ -39,8 +40,19 @@ final class BackendPipe: Sendable {
 
     var config: BackendConfig { backend.config }
 
+    /// The call from async code: the same work as `call(…on:)`, on the
+    /// current event loop when there is one.
     func call(context: RequestContext, body: BackendBody, deadline: NIODeadline,
               previous: [[String: Value]?] = []) async -> Result<[String: Value], BackendCallError> {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? backend.client.group.next()
+        let future = loop.flatSubmit { self.call(context: context, body: body, deadline: deadline, previous: previous, on: loop) }
+        return (try? await future.get()) ?? .failure(BackendCallError(.connection, "the call was abandoned"))
+    }
+
+    /// Sends the request and turns the answer into data (or the reason there
+    /// is none). Runs on `loop`; the future never fails.
+    func call(context: RequestContext, body: BackendBody, deadline: NIODeadline,
+              previous: [[String: Value]?], on loop: EventLoop) -> EventLoopFuture<Result<[String: Value], BackendCallError>> {
         var extra: [String: String] = [:]
         for reference in responseReferences {
             guard reference.index < previous.count, let data = previous[reference.index] else { continue }
@@ -49,31 +61,38 @@ final class BackendPipe: Sendable {
         let fetch = backend.makeFetch(for: context, body: body, extraParams: extra)
         var effectiveDeadline = deadline
         if let own = config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
+        if let cached = cache?.lookup(method: fetch.method, url: fetch.url, headers: fetch.headers) {
+            return loop.makeSucceededFuture(interpret(cached, fetch: fetch))
+        }
+        return backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true, on: loop).map { response in
+            self.cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
+            return self.interpret(response, fetch: fetch)
+        }.recover { error in
+            switch error {
+            case let error as HTTPClientError where error == .deadlineExceeded:
+                return .failure(BackendCallError(.timeout, "context deadline exceeded"))
+            case let error as HTTP1ClientError where error.isTimeout:
+                return .failure(BackendCallError(.timeout, error.description))
+            default:
+                return .failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)"))
+            }
+        }
+    }
+
+    /// 200 and 201 are success, as in KrakenD; the body is decoded by `encoding` and shaped.
+    func interpret(_ response: HTTP1Response, fetch: HTTPBackendClient.Fetch) -> Result<[String: Value], BackendCallError> {
+        let status = response.head.status.code
+        guard status == 200 || status == 201 else {
+            return .failure(BackendCallError(.invalidStatus(Int(status)),
+                "invalid status code \(status) [\(fetch.method.rawValue) \(Self.path(of: fetch.url))]: \(fetch.url)",
+                backendBody: response.body.map { String(buffer: $0) } ?? "",
+                backendContentType: response.head.headers.first(name: "content-type")))
+        }
         do {
-            let response: HTTP1Response
-            if let cached = cache?.lookup(method: fetch.method, url: fetch.url, headers: fetch.headers) {
-                response = cached
-            } else {
-                response = try await backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true)
-                cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
-            }
-            let status = response.head.status.code
-            guard status == 200 || status == 201 else {
-                return .failure(BackendCallError(.invalidStatus(Int(status)),
-                    "invalid status code \(status) [\(fetch.method.rawValue) \(Self.path(of: fetch.url))]: \(fetch.url)",
-                    backendBody: response.body.map { String(buffer: $0) } ?? "",
-                    backendContentType: response.head.headers.first(name: "content-type")))
-            }
             let decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
             return .success(shape(decoded))
-        } catch let error as BackendCallError {
-            return .failure(error)
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return .failure(BackendCallError(.timeout, "context deadline exceeded"))
-        } catch let error as HTTP1ClientError where error.description == "context deadline exceeded" {
-            return .failure(BackendCallError(.timeout, error.description))
         } catch {
-            return .failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)"))
+            return .failure(error)
         }
     }
 

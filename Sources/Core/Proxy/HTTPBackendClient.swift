@@ -11,6 +11,7 @@ public final class HTTPBackendClient: Sendable {
     public let client: HTTPClient
     /// Plain-HTTP backends read whole: the fast path, on the caller's event loop.
     let pool: HTTP1ConnectionPool
+    let group: EventLoopGroup
     let followRedirects: Int = 10
 
     public init(settings: HTTPClientSettings, eventLoopGroup: EventLoopGroup) {
@@ -35,6 +36,7 @@ public final class HTTPBackendClient: Sendable {
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
         self.pool = HTTP1ConnectionPool(group: eventLoopGroup, settings: settings)
+        self.group = eventLoopGroup
     }
 
     public func shutdown() async {
@@ -52,33 +54,35 @@ public final class HTTPBackendClient: Sendable {
         public var chunked: Bool
     }
 
-    /// Sends a request, following redirects as `execute` does, and reads the
-    /// whole answer: plain HTTP through the pool, HTTPS through AsyncHTTPClient.
-    public func fetch(_ fetch: Fetch, deadline: NIODeadline, followRedirects: Bool) async throws -> HTTP1Response {
-        var fetch = fetch
-        var hops = 0
-        while true {
-            let response = try await fetchOnce(fetch, deadline: deadline)
+    /// Sends a request and reads the whole answer, following redirects as Go's
+    /// client does: at most 10, 301/302/303 become GET without a body (HEAD
+    /// stays HEAD), 307/308 keep method and body, each hop sends the previous
+    /// URL as `Referer`. Plain HTTP goes through the pool on `loop` itself
+    /// (no thread hop), HTTPS through AsyncHTTPClient.
+    public func fetch(_ fetch: Fetch, deadline: NIODeadline, followRedirects: Bool, on loop: EventLoop, hops: Int = 0) -> EventLoopFuture<HTTP1Response> {
+        fetchOnce(fetch, deadline: deadline, on: loop).flatMap { response in
             let code = response.head.status.code
             guard followRedirects, [301, 302, 303, 307, 308].contains(code),
                   let location = response.head.headers.first(name: "Location"), hops < self.followRedirects
-            else { return response }
-            hops += 1
-            let previous = fetch.url
-            fetch.url = Self.resolve(location, against: previous)
+            else { return loop.makeSucceededFuture(response) }
+            var next = fetch
+            next.url = Self.resolve(location, against: fetch.url)
             if [301, 302, 303].contains(code) {
-                if fetch.method != .HEAD { fetch.method = .GET }
-                fetch.body = nil
-                fetch.chunked = false
-                fetch.headers.remove(name: "Content-Length")
-                fetch.headers.remove(name: "Content-Type")
+                if next.method != .HEAD { next.method = .GET }
+                next.body = nil
+                next.chunked = false
+                next.headers.remove(name: "Content-Length")
+                next.headers.remove(name: "Content-Type")
             }
-            fetch.headers.replaceOrAdd(name: "Referer", value: previous)
+            next.headers.replaceOrAdd(name: "Referer", value: fetch.url)
+            return self.fetch(next, deadline: deadline, followRedirects: followRedirects, on: loop, hops: hops + 1)
         }
     }
 
-    private func fetchOnce(_ fetch: Fetch, deadline: NIODeadline) async throws -> HTTP1Response {
-        guard let url = BackendURL(fetch.url) else { throw HTTP1ClientError(description: "invalid URL \(fetch.url)", beforeResponse: true) }
+    private func fetchOnce(_ fetch: Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response> {
+        guard let url = BackendURL(fetch.url) else {
+            return loop.makeFailedFuture(HTTP1ClientError(description: "invalid URL \(fetch.url)", beforeResponse: true))
+        }
         if url.scheme == "http" {
             var head = HTTPRequestHead(version: .http1_1, method: fetch.method, uri: url.target, headers: fetch.headers)
             head.headers.replaceOrAdd(name: "Host", value: url.hostHeader)
@@ -89,47 +93,21 @@ public final class HTTPBackendClient: Sendable {
             } else if let body = fetch.body {
                 head.headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
             }
-            return try await pool.execute(HTTP1Request(host: url.host, port: url.port, head: head, body: fetch.body), deadline: deadline)
+            return pool.execute(HTTP1Request(host: url.host, port: url.port, head: head, body: fetch.body), deadline: deadline, on: loop)
         }
-        var request = HTTPClientRequest(url: fetch.url)
-        request.method = fetch.method
-        request.headers = fetch.headers
-        if let body = fetch.body {
-            request.body = fetch.chunked && body.readableBytes > 0 ? .stream(SingleChunk(buffer: body), length: .unknown) : .bytes(body)
-        }
-        let response = try await client.execute(request, deadline: deadline)
-        let body = try await response.body.collect(upTo: 64 << 20)
-        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers)
-        return HTTP1Response(head: head, body: body)
-    }
-
-    /// Sends a request and follows redirects as Go's client does: at most 10,
-    /// 301/302/303 become GET without a body (HEAD stays HEAD), 307/308 keep
-    /// the method and body, and each hop sends the previous URL as `Referer`.
-    /// A body that can be read only once (`bodyCanBeResent: false`, a streamed
-    /// request) is not sent again: as Go without `GetBody`, the 307/308 is returned.
-    public func execute(_ request: HTTPClientRequest, deadline: NIODeadline, followRedirects: Bool, bodyCanBeResent: Bool = true) async throws -> HTTPClientResponse {
-        var request = request
-        var hops = 0
-        while true {
-            let response = try await client.execute(request, deadline: deadline)
-            guard followRedirects, [301, 302, 303, 307, 308].contains(response.status.code),
-                  let location = response.headers.first(name: "Location"), hops < self.followRedirects
-            else { return response }
-            if !bodyCanBeResent, request.body != nil, [307, 308].contains(response.status.code) { return response }
-            hops += 1
-            // Drain what is left of the redirect's body so its connection is reused.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            let previous = request.url
-            request.url = Self.resolve(location, against: previous)
-            if [301, 302, 303].contains(response.status.code) {
-                if request.method != .HEAD { request.method = .GET }
-                request.body = nil
-                request.headers.remove(name: "Content-Length")
-                request.headers.remove(name: "Content-Type")
+        let promise = loop.makePromise(of: HTTP1Response.self)
+        promise.completeWithTask {
+            var request = HTTPClientRequest(url: fetch.url)
+            request.method = fetch.method
+            request.headers = fetch.headers
+            if let body = fetch.body {
+                request.body = fetch.chunked && body.readableBytes > 0 ? .stream(SingleChunk(buffer: body), length: .unknown) : .bytes(body)
             }
-            request.headers.replaceOrAdd(name: "Referer", value: previous)
+            let response = try await self.client.execute(request, deadline: deadline)
+            let body = try await response.body.collect(upTo: 64 << 20)
+            return HTTP1Response(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: body)
         }
+        return promise.futureResult
     }
 
     /// A `Location` value made absolute against the URL that answered with it.

@@ -50,20 +50,49 @@ final class MergingEndpoint: Sendable {
             responder.respondError(writer, status: .payloadTooLarge, message: "request body too large")
             return
         }
-        // As KrakenD does, a body goes to the backends chunked (its length is not
-        // forwarded); an empty one keeps the client's `Content-Length: 0`.
-        let backendBody: BackendBody
-        if let body, body.readableBytes > 0 {
-            backendBody = BackendBody(buffer: body, chunked: true)
-        } else {
-            backendBody = request.head.headers.contains(name: "content-length") ? BackendBody(buffer: ByteBuffer(), chunked: false) : .none
-        }
+        let backendBody = Self.backendBody(body, request: request)
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         for pipe in shadowPipes {
             Task { _ = await pipe.call(context: context, body: backendBody, deadline: deadline) }
         }
         let outcomes = await callBackends(context: context, body: backendBody, deadline: deadline)
         respond(outcomes, accept: request.head.headers.first(name: "accept"), writer: writer)
+    }
+
+    /// Whether a request can run wholly on its connection's event loop, with
+    /// futures and no task: a parallel merge without racing calls.
+    var runsOnLoop: Bool { !sequential && concurrentCalls == 1 }
+
+    /// `run` on the event loop: the body is already read (buffered mode), the
+    /// backends are called on `loop`'s own connections, the answer is written
+    /// when the last one is in. No task, no thread hop.
+    func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter, on loop: EventLoop) {
+        guard case .buffered(let body) = request.body else {
+            Task { await run(request, params: params, writer: writer) }
+            return
+        }
+        let context = RequestContext(head: request.head, params: params, connection: request.connection)
+        let backendBody = Self.backendBody(body, request: request)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        for pipe in shadowPipes {
+            _ = pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop)
+        }
+        let accept = request.head.headers.first(name: "accept")
+        let outcomes = NIOLoopBoundBox([Outcome](), eventLoop: loop)
+        let total = pipes.count
+        for (index, pipe) in pipes.enumerated() {
+            pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop).whenSuccess { result in
+                outcomes.value.append((index, result))
+                if outcomes.value.count == total { self.respond(outcomes.value, accept: accept, writer: writer) }
+            }
+        }
+    }
+
+    /// As KrakenD does, a body goes to the backends chunked (its length is not
+    /// forwarded); an empty one keeps the client's `Content-Length: 0`.
+    static func backendBody(_ body: ByteBuffer?, request: IncomingRequest) -> BackendBody {
+        if let body, body.readableBytes > 0 { return BackendBody(buffer: body, chunked: true) }
+        return request.head.headers.contains(name: "content-length") ? BackendBody(buffer: ByteBuffer(), chunked: false) : .none
     }
 
     /// What each backend gave, in the order the answers arrived (the merge

@@ -26,10 +26,15 @@ public struct PreparedRequest: Sendable {
 
     public var bodyMode: BodyMode
     public var run: @Sendable (IncomingRequest, ResponseWriter) async -> Void
+    /// The same work without a task, started on the connection's event loop
+    /// once the body is read: the fast path, when the work allows it.
+    public var runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)?
 
-    public init(bodyMode: BodyMode, run: @escaping @Sendable (IncomingRequest, ResponseWriter) async -> Void) {
+    public init(bodyMode: BodyMode, run: @escaping @Sendable (IncomingRequest, ResponseWriter) async -> Void,
+                runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)? = nil) {
         self.bodyMode = bodyMode
         self.run = run
+        self.runOnLoop = runOnLoop
     }
 }
 

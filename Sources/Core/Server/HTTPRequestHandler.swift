@@ -129,7 +129,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func start(_ prepared: PreparedRequest, _ request: IncomingRequest, context: ChannelHandlerContext) {
         let writer = ResponseWriter(channel: context.channel, isHeadRequest: request.head.method == .HEAD)
         if settings.writeTimeout > .zero { arm(context: context, after: settings.writeTimeout) }
-        Task { await prepared.run(request, writer) }
+        if let runOnLoop = prepared.runOnLoop {
+            runOnLoop(request, writer, context.eventLoop)
+        } else {
+            Task { await prepared.run(request, writer) }
+        }
     }
 
     private func resumeReads(context: ChannelHandlerContext) {

@@ -1,0 +1,1 @@
+../../../../Sources/Core/Config/ConfigProblem.swift

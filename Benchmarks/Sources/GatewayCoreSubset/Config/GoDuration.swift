@@ -1,0 +1,1 @@
+../../../../Sources/Core/Config/GoDuration.swift

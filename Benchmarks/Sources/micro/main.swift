@@ -1,0 +1,208 @@
+// Micro-benchmarks: the gateway's JSON parser and serializer (`Value`) against
+// Foundation's JSONSerialization and JSONDecoder/JSONEncoder, and the response
+// manipulation chain. See Benchmarks/README.md.
+//
+//     swift run -c release --package-path Benchmarks micro [--quick] [--samples N] [--filter TEXT]
+
+import Foundation
+import GatewayCoreSubset
+
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+
+#if DEBUG
+print("WARNING: debug build; the numbers mean nothing. Use `swift run -c release ...`.\n")
+#endif
+
+struct Row {
+    var label: String       // "parse small (273 B)"
+    var impl: String        // "ours (Value)"
+    var stats: Stats
+    var bytes: Int          // payload size, for MB/s
+    var baseline: Stats?    // what the ratio column compares against
+}
+
+var rows: [Row] = []
+/// A section's heading, printed before its first measured row (so that a
+/// `--filter` that leaves a section empty leaves no empty table).
+var pendingHeading: String?
+
+@MainActor func wanted(_ label: String, _ impl: String) -> Bool {
+    guard let f = options.filter else { return true }
+    return "\(label) \(impl)".localizedCaseInsensitiveContains(f)
+}
+
+/// Measures `body` and records it; `baseline` is the row the ratio is against.
+@MainActor @discardableResult
+func bench(_ label: String, _ impl: String, bytes: Int, baseline: Stats? = nil, _ body: () -> Void) -> Stats? {
+    guard wanted(label, impl) else { return nil }
+    if let heading = pendingHeading {
+        print(heading)
+        printHeader("ratio")
+        pendingHeading = nil
+    }
+    let stats = measure(options, body)
+    rows.append(Row(label: label, impl: impl, stats: stats, bytes: bytes, baseline: baseline))
+    printRow(rows[rows.count - 1])
+    return stats
+}
+
+func printHeader(_ ratioTitle: String) {
+    print(pad("operation", 30) + pad("implementation", 32) + pad("median", 11, right: true) + pad("min", 11, right: true)
+        + pad("ops/s", 10, right: true) + pad("MB/s", 9, right: true) + "  " + ratioTitle)
+    print(String(repeating: "-", count: 30 + 32 + 11 + 11 + 10 + 9 + 2 + ratioTitle.count))
+}
+
+func printRow(_ r: Row) {
+    let mbps = Double(r.bytes) / r.stats.median * 1e9 / 1e6
+    let ratio = r.baseline.map { fixed($0.median > 0 ? r.stats.median / $0.median : 0, 2) + "×" } ?? "—"
+    print(pad(r.label, 30) + pad(r.impl, 32) + pad(formatTime(r.stats.median), 11, right: true)
+        + pad(formatTime(r.stats.min), 11, right: true) + pad(formatRate(r.stats.opsPerSecond), 10, right: true)
+        + pad(fixed(mbps, 0), 9, right: true) + "  " + pad(ratio, 8, right: true))
+}
+
+/// JSONSerialization's own sorted re-encoding, to check that two documents
+/// hold the same data whatever their formatting.
+func canonical(_ data: Data) -> Data {
+    try! JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: data), options: [.sortedKeys])
+}
+
+// MARK: - (a) parse and (b) serialize
+
+/// One payload: check that every implementation reads it, then time the
+/// parsers and the serializers. The ratio column is Foundation / ours: how
+/// many times faster ours is.
+@MainActor func runCodec<Model: Codable & Sendable>(_ name: String, _ bytes: [UInt8], model: Model.Type) {
+    let data = Data(bytes)
+    let decoder = JSONDecoder()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let value = try! Value(json: bytes)
+    let foundationObject = try! JSONSerialization.jsonObject(with: data)
+    let anyJSON = try! decoder.decode(AnyJSON.self, from: data)
+    let typed = try! decoder.decode(Model.self, from: data)
+    precondition(canonical(Data(value.jsonBytes)) == canonical(data), "\(name): our round trip changed the data")
+
+    let size = "\(name) (\(formatBytes(bytes.count)))"
+    let parse = "parse \(size)"
+    let ours = bench(parse, "ours Value(json:)", bytes: bytes.count) { blackHole(try! Value(json: bytes)) }
+    bench(parse, "JSONSerialization", bytes: bytes.count, baseline: ours) {
+        blackHole(try! JSONSerialization.jsonObject(with: data))
+    }
+    bench(parse, "JSONDecoder → AnyJSON", bytes: bytes.count, baseline: ours) {
+        blackHole(try! decoder.decode(AnyJSON.self, from: data))
+    }
+    bench(parse, "JSONDecoder → typed model", bytes: bytes.count, baseline: ours) {
+        blackHole(try! decoder.decode(Model.self, from: data))
+    }
+
+    let serialize = "serialize \(size)"
+    let oursOut = bench(serialize, "ours .jsonBytes (sorted)", bytes: bytes.count) { blackHole(value.jsonBytes) }
+    bench(serialize, "JSONSerialization .sortedKeys", bytes: bytes.count, baseline: oursOut) {
+        blackHole(try! JSONSerialization.data(withJSONObject: foundationObject, options: [.sortedKeys]))
+    }
+    // For reference: most of JSONSerialization's serialize time above is its key sorting.
+    bench(serialize, "JSONSerialization (unsorted)", bytes: bytes.count, baseline: oursOut) {
+        blackHole(try! JSONSerialization.data(withJSONObject: foundationObject))
+    }
+    bench(serialize, "JSONEncoder AnyJSON .sortedKeys", bytes: bytes.count, baseline: oursOut) {
+        blackHole(try! encoder.encode(anyJSON))
+    }
+    bench(serialize, "JSONEncoder typed .sortedKeys", bytes: bytes.count, baseline: oursOut) {
+        blackHole(try! encoder.encode(typed))
+    }
+}
+
+let small = Payloads.backendFile("data.json")
+let big = Payloads.backendFile("big.json")
+let large = Payloads.large()
+
+print("micro: \(options.samples) samples per operation, ~\(fixed(options.sampleTarget.nanoseconds / 1e6, 0)) ms each, "
+    + "\(fixed(options.warmup.nanoseconds / 1e6, 0)) ms warm-up; times are per operation")
+pendingHeading = "\n(a) parse, (b) serialize: ratio = Foundation median / ours median (> 1: ours is that many times faster)\n"
+runCodec("small", small, model: SmallModel.self)
+runCodec("5 KB", big, model: BigModel.self)
+runCodec("1 MB", large, model: [LargeRecord].self)
+
+// MARK: - (c) manipulation chain on the 5 KB object
+
+// big.json wrapped in an envelope so that `target` has something to extract
+// (5.1 KB in all). Backend level: target + deny + mapping (or allow, which
+// makes KrakenD ignore deny) and `group`; then, as the endpoint-level step
+// after a merge, a flatmap_filter that renames a field in every item and
+// deletes two others.
+let envelope = Array(#"{"data":"#.utf8) + big + Array(#","meta":{"source":"catalog","cached":false,"took_ms":12}}"#.utf8)
+let envelopeValue = try! Value(json: envelope)
+guard case .object(let envelopeObject) = envelopeValue else { fatalError("envelope is not an object") }
+
+let denyChain = ResponseManipulation(target: "data", allow: [], deny: ["per_page", "page"],
+                                     mapping: ["items": "products", "total": "count"])
+let allowChain = ResponseManipulation(target: "data", allow: ["total", "items"], deny: ["per_page"],
+                                      mapping: ["items": "products", "total": "count"])
+let flatmap = try! FlatmapFilter(Value(json: #"""
+    [{"type": "move", "args": ["catalog.products.*.sku", "catalog.products.*.code"]},
+     {"type": "del", "args": ["catalog.products.*.tags", "catalog.products.*.in_stock"]}]
+    """#))
+
+/// What one backend's answer goes through on the gateway: manipulation, group,
+/// then (endpoint level) the flatmap.
+@MainActor func manipulate(_ object: [String: Value]) -> [String: Value] {
+    let manipulated = denyChain.apply(object)
+    return flatmap.apply(ResponseManipulation.group(manipulated, as: "catalog"))
+}
+
+// Check that the chain does what it says before timing it.
+do {
+    let out = manipulate(envelopeObject)
+    guard case .object(let catalog)? = out["catalog"], case .array(let products)? = catalog["products"],
+          case .object(let first)? = products.first else { fatalError("chain: no catalog.products") }
+    precondition(products.count == 47 && catalog["count"] != nil && catalog["per_page"] == nil && catalog["page"] == nil)
+    precondition(first["code"] != nil && first["sku"] == nil && first["tags"] == nil && first["in_stock"] == nil && first["price"] != nil)
+    let allowed = allowChain.apply(envelopeObject)
+    precondition(Set(allowed.keys) == ["count", "products"])
+}
+
+pendingHeading = "\n(c) manipulation on big.json in an envelope (\(formatBytes(envelope.count))): "
+    + "ratio = time / (parse + serialize) of the same bytes, what /json-big does per request\n"
+let m = "manipulate 5 KB"
+let parseSerialize = bench(m, "parse + serialize (baseline)", bytes: envelope.count) {
+    blackHole(try! Value(json: envelope).jsonBytes)
+}
+bench(m, "target+deny+mapping", bytes: envelope.count, baseline: parseSerialize) {
+    blackHole(denyChain.apply(envelopeObject))
+}
+bench(m, "target+allow(+deny)+mapping", bytes: envelope.count, baseline: parseSerialize) {
+    blackHole(allowChain.apply(envelopeObject))
+}
+let grouped = ResponseManipulation.group(denyChain.apply(envelopeObject), as: "catalog")
+bench(m, "flatmap move *.sku + del 2×*", bytes: envelope.count, baseline: parseSerialize) {
+    blackHole(flatmap.apply(grouped))
+}
+bench(m, "chain: deny+map, group, flatmap", bytes: envelope.count, baseline: parseSerialize) {
+    blackHole(manipulate(envelopeObject))
+}
+bench(m, "parse + chain + serialize", bytes: envelope.count, baseline: parseSerialize) {
+    guard case .object(let object) = try! Value(json: envelope) else { fatalError() }
+    blackHole(Value.object(manipulate(object)).jsonBytes)
+}
+
+// MARK: - Summary
+
+@MainActor func median(_ label: String, _ impl: String) -> Double? {
+    rows.first { $0.label == label && $0.impl == impl }?.stats.median
+}
+
+if rows.contains(where: { $0.label.hasPrefix("parse") || $0.label.hasPrefix("serialize") }) {
+    print("\nsummary: ours speed-up (Foundation median / ours median)\n")
+    print(pad("", 26) + pad("JSONSerialization", 19, right: true) + pad("Codable AnyJSON", 17, right: true) + pad("Codable typed", 15, right: true))
+    for name in ["small (\(formatBytes(small.count)))", "5 KB (\(formatBytes(big.count)))", "1 MB (\(formatBytes(large.count)))"] {
+        for (op, ours, impls) in [
+            ("parse", "ours Value(json:)", ["JSONSerialization", "JSONDecoder → AnyJSON", "JSONDecoder → typed model"]),
+            ("serialize", "ours .jsonBytes (sorted)", ["JSONSerialization .sortedKeys", "JSONEncoder AnyJSON .sortedKeys", "JSONEncoder typed .sortedKeys"]),
+        ] {
+            let label = "\(op) \(name)"
+            guard let base = median(label, ours) else { continue }
+            let cells = impls.map { impl in median(label, impl).map { fixed($0 / base, 2) + "×" } ?? "—" }
+            print(pad(label, 26) + pad(cells[0], 19, right: true) + pad(cells[1], 17, right: true) + pad(cells[2], 15, right: true))
+        }
+    }
+}
