@@ -11,6 +11,11 @@ public struct RequestContext: Sendable {
     public var clientIP: String?
     public var host: String?
 
+    /// A dual-stack listener sees IPv4 clients as `::ffff:a.b.c.d`; Go reports them as `a.b.c.d`.
+    static func unmapped(_ ip: String) -> String {
+        ip.hasPrefix("::ffff:") && ip.utf8.contains(UInt8(ascii: ".")) ? String(ip.dropFirst(7)) : ip
+    }
+
     public init(head: HTTPRequestHead, params: [(name: String, value: String)], connection: ConnectionInfo) {
         method = head.method.rawValue
         let uri = head.uri[...]
@@ -25,7 +30,7 @@ public struct RequestContext: Sendable {
         var p: [String: String] = [:]
         for (name, value) in params { p[name] = value }
         self.params = p
-        clientIP = connection.remoteAddress?.ipAddress
+        clientIP = connection.remoteAddress?.ipAddress.map(Self.unmapped)
         host = head.headers.first(name: "host") ?? head.headers.first(name: ":authority")
     }
 }
