@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -52,14 +51,6 @@ public final class HTTPBackend: Sendable {
             url: url(for: context, extraParams: extraParams),
             headers: forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding),
             body: body.buffer, chunked: body.chunked)
-    }
-
-    public func makeRequest(for context: RequestContext, body: HTTPClientRequest.Body?, extraParams: [String: String] = [:]) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url(for: context, extraParams: extraParams))
-        request.method = HTTPMethod(rawValue: config.method)
-        request.headers = forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding)
-        request.body = body
-        return request
     }
 }
 

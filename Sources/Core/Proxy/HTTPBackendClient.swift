@@ -125,3 +125,14 @@ public final class HTTPBackendClient: Sendable {
         return origin + directory + location
     }
 }
+
+/// A body sent chunked (no Content-Length), as Go sends a body of unknown length.
+struct SingleChunk: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let buffer: ByteBuffer
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var buffer: ByteBuffer?
+        mutating func next() async -> ByteBuffer? { defer { buffer = nil }; return buffer }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+}

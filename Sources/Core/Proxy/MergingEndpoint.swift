@@ -197,16 +197,6 @@ final class MergingEndpoint: Sendable {
     }
 }
 
-/// A body sent chunked (no Content-Length), as Go sends a body of unknown length.
-struct SingleChunk: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let buffer: ByteBuffer
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var buffer: ByteBuffer?
-        mutating func next() async -> ByteBuffer? { defer { buffer = nil }; return buffer }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
-}
 
 /// `concurrent_calls`: N identical calls, the first success wins; when all
 /// fail, the last failure is the answer.
