@@ -95,7 +95,6 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(limit)
         try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
-        try sync.addHandler(HTTPServerPipelineHandler())
         try sync.addHandler(HTTPServerProtocolErrorHandler())
         try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit))
     }
