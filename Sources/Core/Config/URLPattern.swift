@@ -62,20 +62,6 @@ public struct URLPattern: Sendable, Equatable {
     /// A value placed into a URL as Go's `url.URL` would send it: escaped for
     /// the path (`/` kept) or, after `?`, as a query value.
     public static func escape(_ value: String, inQuery: Bool) -> String {
-        if inQuery { return QueryString.escape(value) }
-        var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for b in value.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                out.append(b)
-            case _ where "-_.~$&+,/:;=@!'()*".utf8.contains(b):
-                out.append(b)
-            default:
-                out.append(UInt8(ascii: "%")); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        inQuery ? PercentEncoding.queryComponent(value) : PercentEncoding.path(value)
     }
 }

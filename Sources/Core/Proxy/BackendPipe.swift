@@ -116,12 +116,9 @@ final class BackendPipe: Sendable {
         return ("error_" + alias, .object(details))
     }
 
+    /// The path of a backend URL, for error messages.
     static func path(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        let pathAndQuery = rest[slash...]
-        return String(pathAndQuery.prefix { $0 != "?" })
+        BackendURL(url).map { String($0.target.prefix { $0 != "?" }) } ?? url
     }
 }
 

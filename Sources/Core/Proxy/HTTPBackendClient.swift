@@ -12,7 +12,6 @@ public final class HTTPBackendClient: Sendable {
     /// Plain-HTTP backends read whole: the fast path, on the caller's event loop.
     let pool: HTTP1ConnectionPool
     let group: EventLoopGroup
-    let followRedirects: Int = 10
 
     public init(settings: HTTPClientSettings, eventLoopGroup: EventLoopGroup) {
         var configuration = HTTPClient.Configuration()
@@ -54,27 +53,22 @@ public final class HTTPBackendClient: Sendable {
         public var chunked: Bool
     }
 
-    /// Sends a request and reads the whole answer, following redirects as Go's
-    /// client does: at most 10, 301/302/303 become GET without a body (HEAD
-    /// stays HEAD), 307/308 keep method and body, each hop sends the previous
-    /// URL as `Referer`. Plain HTTP goes through the pool on `loop` itself
+    /// Sends a request and reads the whole answer, following redirects by
+    /// `Redirect`'s rules. Plain HTTP goes through the pool on `loop` itself
     /// (no thread hop), HTTPS through AsyncHTTPClient.
     public func fetch(_ fetch: Fetch, deadline: NIODeadline, followRedirects: Bool, on loop: EventLoop, hops: Int = 0) -> EventLoopFuture<HTTP1Response> {
         fetchOnce(fetch, deadline: deadline, on: loop).flatMap { response in
-            let code = response.head.status.code
-            guard followRedirects, [301, 302, 303, 307, 308].contains(code),
-                  let location = response.head.headers.first(name: "Location"), hops < self.followRedirects
+            guard followRedirects, hops < Redirect.maxHops,
+                  let redirect = Redirect(response.head, from: fetch.url, method: fetch.method)
             else { return loop.makeSucceededFuture(response) }
             var next = fetch
-            next.url = Self.resolve(location, against: fetch.url)
-            if [301, 302, 303].contains(code) {
-                if next.method != .HEAD { next.method = .GET }
+            next.url = redirect.url
+            next.method = redirect.method
+            next.headers = redirect.headers(fetch.headers, previous: fetch.url)
+            if redirect.dropsBody {
                 next.body = nil
                 next.chunked = false
-                next.headers.remove(name: "Content-Length")
-                next.headers.remove(name: "Content-Type")
             }
-            next.headers.replaceOrAdd(name: "Referer", value: fetch.url)
             return self.fetch(next, deadline: deadline, followRedirects: followRedirects, on: loop, hops: hops + 1)
         }
     }
@@ -108,21 +102,6 @@ public final class HTTPBackendClient: Sendable {
             return HTTP1Response(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: body)
         }
         return promise.futureResult
-    }
-
-    /// A `Location` value made absolute against the URL that answered with it.
-    static func resolve(_ location: String, against base: String) -> String {
-        if location.contains("://") { return location }
-        guard let schemeEnd = base.range(of: "://") else { return location }
-        let afterScheme = base[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
-        let origin = String(base[..<authorityEnd])
-        if location.hasPrefix("//") { return String(base[..<schemeEnd.lowerBound]) + ":" + location }
-        if location.hasPrefix("/") { return origin + location }
-        // Relative to the directory of the current path.
-        let path = afterScheme[authorityEnd...].split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        let directory = path.hasSuffix("/") ? path : String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/"
-        return origin + directory + location
     }
 }
 

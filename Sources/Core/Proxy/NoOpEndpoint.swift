@@ -39,23 +39,19 @@ final class NoOpEndpoint: Sendable {
         var headers = backend.forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: backend.addAcceptEncoding)
         var sendBody = body
         do {
-            for hop in 0...10 {
+            for hop in 0...Redirect.maxHops {
                 guard let target = BackendURL(url) else { throw HTTP1ClientError(description: "invalid URL \(url)", beforeResponse: true) }
                 let response = try await send(method: method, url: url, target: target, headers: headers, body: sendBody, deadline: deadline)
-                let code = response.head.status.code
                 // A streamed body cannot be sent twice: 307/308 with one are passed to the client.
                 let replayable: Bool = { if case .stream = sendBody { return false } else { return true } }()
-                if followRedirects, hop < 10, [301, 302, 303, 307, 308].contains(code),
-                   let location = response.head.headers.first(name: "Location"),
-                   [301, 302, 303].contains(code) || replayable {
+                if followRedirects, hop < Redirect.maxHops,
+                   let redirect = Redirect(response.head, from: url, method: method),
+                   redirect.dropsBody || replayable {
                     if case .streaming(let rest) = response.body { for try await _ in rest {} }  // drained, so the connection is reused
-                    headers.replaceOrAdd(name: "Referer", value: url)
-                    url = HTTPBackendClient.resolve(location, against: url)
-                    if [301, 302, 303].contains(code) {
-                        if method != .HEAD { method = .GET }
-                        sendBody = .none
-                        headers.remove(name: "Content-Type")
-                    }
+                    headers = redirect.headers(headers, previous: url)
+                    url = redirect.url
+                    method = redirect.method
+                    if redirect.dropsBody { sendBody = .none }
                     continue
                 }
                 await relay(response, writer: writer)

@@ -55,23 +55,7 @@ public struct QueryString: Sendable, Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `url.QueryEscape`: unreserved bytes kept, space as `+`, the rest `%XX`.
-    static func escape(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(b)
-            case UInt8(ascii: " "): out.append(UInt8(ascii: "+"))
-            default:
-                out.append(UInt8(ascii: "%")); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func escape(_ s: String) -> String { PercentEncoding.queryComponent(s) }
 }
 
 private func hexValue(_ b: UInt8) -> UInt8? {
