@@ -286,7 +286,7 @@ import Testing
             let config = Self.config([
                 #"{"host": ["\#(backend.url)"], "url_pattern": "/gzip"}"#,
                 #"{"host": ["\#(backend.url)"], "url_pattern": "/slow/6000", "group": "slow"}"#,
-            ], endpointExtra: #""timeout": "1500ms""#)
+            ], endpointExtra: #""timeout": "4s""#)
             try await withGateway(config) { gateway in
                 let r = try await TestHTTP.request(gateway.url + "/foo")
                 #expect(r.status == 200)

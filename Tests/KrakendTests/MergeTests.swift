@@ -183,7 +183,7 @@ import Testing
             api.serve("/stuck", json: #"{"stuck": true}"#, gate: never)
             let config = """
             {"version": 3, "host": ["\(api.url)"], "cache_ttl": "300s", "endpoints": [
-              {"endpoint": "/cut", "timeout": "1500ms", "backend": [
+              {"endpoint": "/cut", "timeout": "4s", "backend": [
                 {"url_pattern": "/fast"},
                 {"url_pattern": "/stuck", "group": "stuck"}
               ]}
@@ -208,9 +208,9 @@ import Testing
             defer { never.open() }
             api.serve("/fast", json: #"{"fast": true}"#)
             api.serve("/stuck", json: #"{"stuck": true}"#, gate: never)
-            api.serve("/late", json: #"{"late": true}"#, delay: 2500)
+            api.serve("/late", json: #"{"late": true}"#, delay: 6000)
             let config = """
-            {"version": 3, "host": ["\(api.url)"], "timeout": "1500ms", "endpoints": [
+            {"version": 3, "host": ["\(api.url)"], "timeout": "4s", "endpoints": [
               {"endpoint": "/root", "backend": [{"url_pattern": "/fast"}, {"url_pattern": "/stuck"}]},
               {"endpoint": "/own", "timeout": "10s", "backend": [{"url_pattern": "/fast"}, {"url_pattern": "/late"}]}
             ]}
