@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
     ],
     targets: [
         .target(
@@ -39,7 +40,11 @@ let package = Package(
             resources: [.copy("Config/Schema")]
         ),
         .target(name: "GatewayGRPC", dependencies: ["GatewayCore"], path: "Sources/GRPC"),
-        .target(name: "GatewayGraphQL", dependencies: ["GatewayCore"], path: "Sources/GraphQL"),
+        .target(
+            name: "GatewayGraphQL",
+            dependencies: ["GatewayCore", .product(name: "GraphQL", package: "GraphQL")],
+            path: "Sources/GraphQL"
+        ),
         .target(name: "GatewaySOAP", dependencies: ["GatewayCore"], path: "Sources/SOAP"),
         .target(name: "GatewayWebSocket", dependencies: ["GatewayCore"], path: "Sources/WebSocket"),
         .executableTarget(

@@ -248,6 +248,8 @@ start_backend() {
         types { application/json json; }
         default_type application/json;
         location / { try_files \$uri =404; }
+        # A stand-in GraphQL server: the same file for GET and POST.
+        location = /graphql.json { error_page 405 =200 \$uri; }
     }
 }
 EOF
@@ -416,7 +418,8 @@ report() {
         nginx_rps="$(lookup nginx-proxy 4)"
         echo "headline: noop/nginx req/s = $(ratio "$(lookup gw-noop 4)" "$nginx_rps") (target >= 0.8)," \
              "json/nginx req/s = $(ratio "$(lookup gw-json 4)" "$nginx_rps") (target >= 0.6)," \
-             "merge3/nginx req/s = $(ratio "$(lookup gw-merge3 4)" "$nginx_rps") (target >= 0.5)"
+             "merge3/nginx req/s = $(ratio "$(lookup gw-merge3 4)" "$nginx_rps") (target >= 0.5)," \
+             "graphql/plain req/s = $(ratio "$(lookup gw-graphql 4)" "$(lookup gw-graphql-plain 4)") (target >= 0.8)"
     fi
 }
 
@@ -452,6 +455,10 @@ main() {
         # three backends (data + big + extra), each in its own group, merged;
         # compared with nginx proxying one small file (the issue's target)
         bench gw-merge3   "$g/merge"      nginx-proxy  user catalog meta
+        # the same data from the same backend, as a plain JSON call and as a
+        # generated GraphQL query (POST body built per request)
+        bench gw-graphql-plain "$g/graphql-plain/1" gw-graphql-plain
+        bench gw-graphql  "$g/graphql/1"  gw-graphql-plain
     fi
 
     report

@@ -57,6 +57,12 @@ struct CheckCommand: ParsableCommand {
                 failed = true
             }
         }
+        // `check` is strict: what `run` only warns about fails here.
+        let adapterProblems = ProtocolModules.adapters.problems(service)
+        if !adapterProblems.errors.isEmpty || !adapterProblems.warnings.isEmpty {
+            report(ConfigError(adapterProblems.errors + adapterProblems.warnings), file: config)
+            failed = true
+        }
         if testRoutes {
             do {
                 try Gateway.checkRoutes(service)

@@ -2,10 +2,6 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GatewayCore
-import GatewayGRPC
-import GatewayGraphQL
-import GatewaySOAP
-import GatewayWebSocket
 import Logging
 import NIOCore
 import NIOPosix
@@ -35,6 +31,9 @@ struct RunCommand: AsyncParsableCommand {
 
         let logger = Self.makeLogger(service: service, debug: debug)
         Self.reportNamespaces(service, logger: logger)
+        for warning in ProtocolModules.adapters.problems(service).warnings {
+            logger.warning("\(warning)")
+        }
 
         var settings: ServerSettings
         do { settings = try ServerSettings(service) } catch {
@@ -46,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
         let gateway: Gateway
         do {
-            gateway = try Gateway(config: service, client: client, logger: logger)
+            gateway = try Gateway(config: service, client: client, logger: logger, adapters: ProtocolModules.adapters)
         } catch {
             report(error, file: config)
             await client.shutdown()
@@ -93,7 +92,8 @@ struct RunCommand: AsyncParsableCommand {
     /// Namespaces the gateway does not act on are ignored, as KrakenD ignores
     /// them; the ones of modules still to come are said out loud.
     static func reportNamespaces(_ service: ServiceConfig, logger: Logger) {
-        let planned = Set(GRPCNamespaces.all + GraphQLNamespaces.all + SOAPNamespaces.all + WebSocketNamespaces.all)
+        let planned = Set(ProtocolModules.planned)
+        let understood = Gateway.understoodNamespaces.union(ProtocolModules.adapters.namespaces)
         var seen = Set(service.extraConfig.keys)
         for e in service.endpoints {
             seen.formUnion(e.extraConfig.keys)
@@ -102,7 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         for namespace in seen.sorted() {
             if planned.contains(namespace) {
                 logger.warning("\(namespace) is not supported yet by this gateway: its settings are ignored")
-            } else if !Gateway.understoodNamespaces.contains(namespace) {
+            } else if !understood.contains(namespace) {
                 logger.debug("ignoring the extra_config namespace \(namespace)")
             }
         }

@@ -97,6 +97,27 @@ import Testing
         }
     }
 
+    @Test func checkParsesEveryGraphQLQueryAndReportsWhereItBreaks() async throws {
+        let files = try Files()
+        let broken = try files.write("broken.graphql", "query Hero {\n  hero {\n    name(\n  }\n}\n")
+        let good = try files.write("good.graphql", "query Hero { hero { name } }\n")
+        let config = try files.write("graphql.json", """
+        {"version": 3, "host": ["http://127.0.0.1:9"], "endpoints": [
+          {"endpoint": "/a", "backend": [{"url_pattern": "/graphql",
+            "extra_config": {"backend/graphql": {"type": "query", "query_path": "\(broken)"}}}]},
+          {"endpoint": "/b", "backend": [{"url_pattern": "/graphql",
+            "extra_config": {"backend/graphql": {"type": "query", "query_path": "\(good)", "operationName": "Villain"}}}]},
+          {"endpoint": "/c", "backend": [{"url_pattern": "/graphql",
+            "extra_config": {"backend/graphql": {"type": "query", "query": "query A { a } query B { b }"}}}]}
+        ]}
+        """)
+        let result = try await KrakendProcess.run(["check", "-c", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(broken):4:3: syntax error: Expected Name, found }"), "\(result.stderr)")
+        #expect(result.stderr.contains("endpoints[1].backend[0].extra_config.backend/graphql.operationName: \(good) has no operation \"Villain\" (it has \"Hero\")"), "\(result.stderr)")
+        #expect(result.stderr.contains("endpoints[2].backend[0].extra_config.backend/graphql.operationName"), "\(result.stderr)")
+    }
+
     @Test func checkMissingOrMalformedFileFails() async throws {
         let files = try Files()
         let missing = try await KrakendProcess.run(["check", "-c", files.directory.appendingPathComponent("none.json").path])

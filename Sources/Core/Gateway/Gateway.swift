@@ -19,7 +19,8 @@ public final class Gateway: HTTPApplication {
     let logger: Logger
 
     /// Builds every endpoint pipeline; throws every problem the routes have.
-    public init(config: ServiceConfig, client: HTTPBackendClient, logger: Logger, bodyLimit: Int = 64 << 20) throws(ConfigError) {
+    public init(config: ServiceConfig, client: HTTPBackendClient, logger: Logger, adapters: BackendAdapters = BackendAdapters(),
+                bodyLimit: Int = 64 << 20) throws(ConfigError) {
         self.logger = logger
         let responder = EndpointResponder(router: config.router)
         self.responder = responder
@@ -30,7 +31,7 @@ public final class Gateway: HTTPApplication {
 
         let caches = SharedCaches()
         router = try Self.buildRouter(config) { (endpoint) throws(ConfigError) -> Route in
-            try Self.makeRoute(endpoint, config: config, client: client, responder: responder, caches: caches, bodyLimit: bodyLimit)
+            try Self.makeRoute(endpoint, config: config, client: client, adapters: adapters, responder: responder, caches: caches, bodyLimit: bodyLimit)
         }
     }
 
@@ -63,14 +64,17 @@ public final class Gateway: HTTPApplication {
         return router
     }
 
-    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, responder: EndpointResponder, caches: SharedCaches, bodyLimit: Int) throws(ConfigError) -> Route {
+    static func makeRoute(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient, adapters: BackendAdapters,
+                          responder: EndpointResponder, caches: SharedCaches, bodyLimit: Int) throws(ConfigError) -> Route {
         let forwarding = ParameterForwarding(inputHeaders: endpoint.inputHeaders, inputQueryStrings: endpoint.inputQueryStrings)
-        let backends = endpoint.backends.map {
-            HTTPBackend(config: $0, endpointForwarding: forwarding, client: client, settings: config.client)
+        let backends = try endpoint.backends.map { (backend) throws(ConfigError) in
+            HTTPBackend(config: backend, endpointForwarding: forwarding, client: client, settings: config.client,
+                        adapter: try adapters.adapter(for: backend))
         }
         if endpoint.outputEncoding == "no-op", let backend = backends.first {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
-            return Route(bodyMode: .streamed, run: pipe.run)
+            // An adapter rewrites the whole body, so it must be read first.
+            return Route(bodyMode: backend.adapter == nil ? .streamed : .buffered(limit: bodyLimit), run: pipe.run)
         }
         let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b, caches: caches) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run, runOnLoop: pipe.runsOnLoop ? pipe.run : nil)

@@ -58,7 +58,10 @@ final class BackendPipe: Sendable {
             guard reference.index < previous.count, let data = previous[reference.index] else { continue }
             extra[reference.placeholder] = reference.value(in: data)
         }
-        let fetch = backend.makeFetch(for: context, body: body, extraParams: extra)
+        let fetch: HTTPBackendClient.Fetch
+        do { fetch = try backend.makeFetch(for: context, body: body, extraParams: extra) } catch {
+            return loop.makeSucceededFuture(.failure(error))
+        }
         var effectiveDeadline = deadline
         if let own = config.timeout { effectiveDeadline = min(deadline, NIODeadline.now() + TimeAmount(own)) }
         if let cached = cache?.lookup(method: fetch.method, url: fetch.url, headers: fetch.headers) {
@@ -90,6 +93,10 @@ final class BackendPipe: Sendable {
         }
         do {
             let decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
+            if let adapter = backend.adapter, var rejection = adapter.judge(decoded, response: response) {
+                rejection.partialData = rejection.partialData.map(shape)
+                return .failure(rejection)
+            }
             return .success(shape(decoded))
         } catch {
             return .failure(error)
@@ -108,7 +115,7 @@ final class BackendPipe: Sendable {
     /// Only an unexpected status has details (Lura's status handler makes them);
     /// a backend that could not be reached or decoded is just missing.
     func errorDetails(_ error: BackendCallError) -> (key: String, value: Value)? {
-        guard let alias = errorDetailsAlias, let status = error.statusCode else { return nil }
+        guard let alias = errorDetailsAlias, let status = error.answeredStatus else { return nil }
         var details: [String: Value] = ["http_status_code": Value(status)]
         // Both `omitempty` in Lura's HTTPResponseError.
         if let body = error.backendBody, !body.isEmpty { details["http_body"] = .string(body) }

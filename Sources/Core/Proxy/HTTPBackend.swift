@@ -10,10 +10,14 @@ public final class HTTPBackend: Sendable {
     let forwarding: ParameterForwarding
     let client: HTTPBackendClient
     let addAcceptEncoding: Bool
+    /// The protocol module that rewrites the request and judges the answer.
+    let adapter: (any BackendAdapter)?
     private let nextHost = Atomic<Int>(0)
 
-    public init(config: BackendConfig, endpointForwarding: ParameterForwarding, client: HTTPBackendClient, settings: HTTPClientSettings) {
+    public init(config: BackendConfig, endpointForwarding: ParameterForwarding, client: HTTPBackendClient, settings: HTTPClientSettings,
+                adapter: (any BackendAdapter)? = nil) {
         self.config = config
+        self.adapter = adapter
         self.pattern = URLPattern(config.urlPattern)
         self.forwarding = endpointForwarding.narrowed(byHeaders: config.inputHeaders, queryStrings: config.inputQueryStrings)
         self.client = client
@@ -44,13 +48,15 @@ public final class HTTPBackend: Sendable {
         return pickHost() + rendered
     }
 
-    /// The request of a regular (non-streaming) endpoint.
-    public func makeFetch(for context: RequestContext, body: BackendBody, extraParams: [String: String] = [:]) -> HTTPBackendClient.Fetch {
-        HTTPBackendClient.Fetch(
+    /// The request of a whole-body call, as the adapter (if any) rewrites it.
+    public func makeFetch(for context: RequestContext, body: BackendBody, extraParams: [String: String] = [:]) throws(BackendCallError) -> HTTPBackendClient.Fetch {
+        var fetch = HTTPBackendClient.Fetch(
             method: HTTPMethod(rawValue: config.method),
             url: url(for: context, extraParams: extraParams),
             headers: forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding),
             body: body.buffer, chunked: body.chunked)
+        try adapter?.adapt(&fetch, context: context)
+        return fetch
     }
 }
 

@@ -154,6 +154,8 @@ final class MergingEndpoint: Sendable {
                 succeeded += 1
                 merged.merge(data) { _, new in new }
             case .failure(let error):
+                // A rejected answer's partial data is kept; the response is incomplete.
+                if let partial = error.partialData { merged.merge(partial) { _, new in new } }
                 // `return_error_details` makes a bad status data: in Lura that
                 // backend answers (incomplete) rather than failing the merge.
                 if let (key, details) = pipes[index].errorDetails(error) {
@@ -193,7 +195,9 @@ final class MergingEndpoint: Sendable {
             return
         }
         let message = errors.isEmpty ? "no backend answered" : errors.map(\.description).joined(separator: "\n")
-        responder.respondError(writer, status: .internalServerError, message: message)
+        // Only the client's own input failed every backend: that is its error, not ours.
+        let clientFault = !errors.isEmpty && errors.allSatisfy(\.kind.isBadRequest)
+        responder.respondError(writer, status: clientFault ? .badRequest : .internalServerError, message: message)
     }
 }
 

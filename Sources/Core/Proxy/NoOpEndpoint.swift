@@ -38,6 +38,17 @@ final class NoOpEndpoint: Sendable {
         var method = HTTPMethod(rawValue: backend.config.method)
         var headers = backend.forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: backend.addAcceptEncoding)
         var sendBody = body
+        if let adapter = backend.adapter {
+            // The body is buffered for adapted backends (see Gateway.makeRoute).
+            let buffer: ByteBuffer? = { if case .buffer(let b) = body { return b } else { return nil } }()
+            var fetch = HTTPBackendClient.Fetch(method: method, url: url, headers: headers, body: buffer, chunked: false)
+            do { try adapter.adapt(&fetch, context: context) } catch {
+                responder.respondError(writer, status: error.kind.isBadRequest ? .badRequest : .internalServerError, message: error.description)
+                return
+            }
+            (method, url, headers) = (fetch.method, fetch.url, fetch.headers)
+            sendBody = fetch.body.map { .buffer($0) } ?? .none
+        }
         do {
             for hop in 0...Redirect.maxHops {
                 guard let target = BackendURL(url) else { throw HTTP1ClientError(description: "invalid URL \(url)", beforeResponse: true) }

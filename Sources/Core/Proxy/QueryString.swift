@@ -38,14 +38,16 @@ public struct QueryString: Sendable, Equatable {
         return sorted.map { Self.escape($0.element.key) + "=" + Self.escape($0.element.value) }.joined(separator: "&")
     }
 
-    static func unescape(_ s: Substring) -> String? {
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(s) }
+    /// Go's `QueryUnescape` (`+` is a space), or with `plusIsSpace: false` its
+    /// `PathUnescape`; `nil` for an invalid escape.
+    static func unescape(_ s: Substring, plusIsSpace: Bool = true) -> String? {
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusIsSpace) }) { return String(s) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count)
         var it = s.utf8.makeIterator()
         while let b = it.next() {
             switch b {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "+") where plusIsSpace: bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 guard let h = it.next().flatMap(hexValue), let l = it.next().flatMap(hexValue) else { return nil }
                 bytes.append(h << 4 | l)

@@ -16,6 +16,13 @@ public struct RequestContext: Sendable {
         ip.hasPrefix("::ffff:") && ip.utf8.contains(UInt8(ascii: ".")) ? String(ip.dropFirst(7)) : ip
     }
 
+    /// An endpoint `{param}` as gin hands it to Lura: percent-decoded. The
+    /// name's first letter matches either case, as Lura capitalises it.
+    public func decodedParam(_ name: String) -> String? {
+        let raw = params[name] ?? params.first { $0.key.capitalizedFirst == name.capitalizedFirst }?.value
+        return raw.map { QueryString.unescape($0[...], plusIsSpace: false) ?? $0 }
+    }
+
     public init(head: HTTPRequestHead, params: [(name: String, value: String)], connection: ConnectionInfo) {
         method = head.method.rawValue
         let uri = head.uri[...]
@@ -32,5 +39,13 @@ public struct RequestContext: Sendable {
         self.params = p
         clientIP = connection.remoteAddress?.ipAddress.map(Self.unmapped)
         host = head.headers.first(name: "host") ?? head.headers.first(name: ":authority")
+    }
+}
+
+extension String {
+    /// The first letter upper-cased, as Lura names endpoint parameters (`Id_user`).
+    var capitalizedFirst: String {
+        guard let first = first else { return self }
+        return first.uppercased() + dropFirst()
     }
 }

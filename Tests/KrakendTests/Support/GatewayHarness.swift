@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+@testable import krakend
 
 /// A gateway started in-process from a configuration text, on an ephemeral
 /// loopback port; `stop()` shuts it down.
@@ -20,7 +21,7 @@ final class GatewayHarness: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
         let gateway: Gateway
-        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test")) } catch {
+        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: ProtocolModules.adapters) } catch {
             await client.shutdown()  // a client must be shut down before it goes away
             throw error
         }

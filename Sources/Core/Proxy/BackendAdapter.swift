@@ -1,0 +1,59 @@
+import NIOCore
+
+/// A protocol module's hand in an HTTP backend (`backend/graphql`,
+/// `backend/soap`): it rewrites the request before it is sent and judges the
+/// decoded answer. Built once per backend, at start-up.
+public protocol BackendAdapter: Sendable {
+    /// Rewrites the request the backend would send. Throwing fails this
+    /// backend's call (the client's input could not be used).
+    func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext) throws(BackendCallError)
+
+    /// The decoded answer of a successful status: `nil` keeps it; an error
+    /// fails the backend, keeping any `partialData` it carries.
+    func judge(_ data: [String: Value], response: HTTP1Response) -> BackendCallError?
+
+    /// Doubts about the configuration that do not stop the gateway (a query
+    /// that is not standard GraphQL may be a dialect the backend speaks):
+    /// `run` logs them, `check` fails on them.
+    var warnings: [ConfigProblem] { get }
+}
+
+extension BackendAdapter {
+    public var warnings: [ConfigProblem] { [] }
+}
+
+/// Builds a backend's adapter from its configuration; throws the problems of
+/// the namespace's settings (with their paths).
+public typealias BackendAdapterFactory = @Sendable (BackendConfig) throws(ConfigError) -> any BackendAdapter
+
+/// The protocol modules' factories, each keyed by its `extra_config` namespace.
+public struct BackendAdapters: Sendable {
+    public var factories: [(namespace: String, make: BackendAdapterFactory)]
+
+    public init(_ factories: [(namespace: String, make: BackendAdapterFactory)] = []) {
+        self.factories = factories
+    }
+
+    public var namespaces: [String] { factories.map(\.namespace) }
+
+    /// The adapter of the first namespace the backend configures, if any.
+    func adapter(for backend: BackendConfig) throws(ConfigError) -> (any BackendAdapter)? {
+        for factory in factories where backend.extraConfig[factory.namespace] != nil {
+            return try factory.make(backend)
+        }
+        return nil
+    }
+
+    /// Builds every backend's adapter, to report their problems all at once:
+    /// the errors that stop the gateway and the warnings that do not.
+    public func problems(_ service: ServiceConfig) -> (errors: [ConfigProblem], warnings: [ConfigProblem]) {
+        var errors: [ConfigProblem] = []
+        var warnings: [ConfigProblem] = []
+        for endpoint in service.endpoints {
+            for backend in endpoint.backends {
+                do { warnings += try adapter(for: backend)?.warnings ?? [] } catch { errors += error.problems }
+            }
+        }
+        return (errors, warnings)
+    }
+}
