@@ -213,6 +213,23 @@ import Testing
         }
     }
 
+    @Test func anAnswerBeyondTheBodyLimitFailsTheBackendAndTheGatewayGoesOn() async throws {
+        try await withBackendAndGateway({ backend in """
+            {"version": 3, "timeout": "20s", "endpoints": [
+              {"endpoint": "/huge", "backend": [{"host": ["\(backend.url)"], "url_pattern": "/huge",
+                "extra_config": {"backend/graphql": {"type": "query", "query": "{ a }"}}}]},
+              {"endpoint": "/small", "backend": [{"host": ["\(backend.url)"], "url_pattern": "/graphql",
+                "extra_config": {"backend/graphql": {"type": "query", "query": "{ a }"}}}]}]}
+            """ }) { backend, gateway in
+            // Past the gateway's 64 MiB limit for a backend answer, in one write.
+            backend.serve("/huge", bytes: [UInt8](repeating: UInt8(ascii: " "), count: (64 << 20) + 4096), headers: [("Content-Type", "application/json")])
+            let huge = try await TestHTTP.request(gateway.url + "/huge")
+            #expect(huge.status == 500)
+            let small = try await TestHTTP.request(gateway.url + "/small")
+            #expect(small.status == 200)
+        }
+    }
+
     @Test func federationQueriesTwoSubgraphsInParallelEachGrouped() async throws {
         try await withTwoBackends { users, metadata in
             let config = """

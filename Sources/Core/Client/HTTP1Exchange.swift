@@ -43,22 +43,26 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
 
     private enum State {
         case idle
-        case buffering(EventLoopPromise<HTTP1Response>, HTTPResponseHead?, ByteBuffer?)
+        case buffering(EventLoopPromise<HTTP1Response>, HTTPResponseHead?)
         case awaitingHead(EventLoopPromise<HTTP1StreamedResponse>)
         /// Head (and maybe body) read, but not yet handed over: if the end
         /// arrives in the same read, the response goes out whole.
-        case gathering(EventLoopPromise<HTTP1StreamedResponse>, HTTPResponseHead, ByteBuffer?)
+        case gathering(EventLoopPromise<HTTP1StreamedResponse>, HTTPResponseHead)
         case streaming(ByteStream.Producer.Source, EventLoopPromise<Void>)
     }
 
     private var state = State.idle
+    /// The body read so far while buffering or gathering. Kept out of `state`
+    /// so that it is the buffer's only owner: appending to a shared buffer
+    /// copies all of it, which made large answers quadratic.
+    private var body: ByteBuffer?
     private let maxBody: Int
 
     init(maxBody: Int) { self.maxBody = maxBody }
 
     var isIdle: Bool { if case .idle = state { return true } else { return false } }
 
-    func start(_ promise: EventLoopPromise<HTTP1Response>) { state = .buffering(promise, nil, nil) }
+    func start(_ promise: EventLoopPromise<HTTP1Response>) { state = .buffering(promise, nil) }
 
     func startStreaming(_ promise: EventLoopPromise<HTTP1StreamedResponse>) { state = .awaitingHead(promise) }
 
@@ -67,22 +71,23 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (state, unwrapInboundIn(data)) {
-        case (.buffering(let p, _, let body), .head(let head)):
-            state = .buffering(p, head, body)
-        case (.buffering(let p, let head, var body), .body(var chunk)):
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-            state = .buffering(p, head, body)
-            if body!.readableBytes > maxBody { fail(context: context, "the backend response is larger than \(maxBody) bytes", beforeResponse: false) }
-        case (.buffering(let p, let head?, let body), .end):
+        case (.buffering(let p, _), .head(let head)):
+            state = .buffering(p, head)
+        case (.buffering, .body(var chunk)):
+            append(&chunk)
+            if let size = body?.readableBytes, size > maxBody {
+                fail(context: context, "the backend response is larger than \(maxBody) bytes", beforeResponse: false)
+            }
+        case (.buffering(let p, let head?), .end):
             state = .idle
-            p.succeed(HTTP1Response(head: head, body: body))
+            p.succeed(HTTP1Response(head: head, body: takeBody()))
         case (.awaitingHead(let p), .head(let head)):
-            state = .gathering(p, head, nil)
-        case (.gathering(let p, let head, var body), .body(var chunk)):
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-            state = .gathering(p, head, body)
-        case (.gathering(let p, let head, let body), .end):
+            state = .gathering(p, head)
+        case (.gathering, .body(var chunk)):
+            append(&chunk)
+        case (.gathering(let p, let head), .end):
             state = .idle
+            let body = takeBody()
             let ended = context.eventLoop.makePromise(of: Void.self)
             streamEnded = ended
             p.succeed(HTTP1StreamedResponse(head: head, body: .complete(body)))
@@ -100,9 +105,19 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         }
     }
 
+    private func append(_ chunk: inout ByteBuffer) {
+        if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+    }
+
+    private func takeBody() -> ByteBuffer? {
+        defer { body = nil }
+        return body
+    }
+
     /// The read ended with the body unfinished: from here on it streams.
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .gathering(let p, let head, let body) = state {
+        if case .gathering(let p, let head) = state {
+            let body = takeBody()
             let channel = context.channel
             let (stream, source) = ByteStream.make {
                 channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
@@ -136,14 +151,15 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     private func fail(context: ChannelHandlerContext, _ message: String, beforeResponse: Bool?) {
         let state = self.state
         self.state = .idle
+        body = nil
         switch state {
         case .idle:
             return
-        case .buffering(let p, let head, _):
+        case .buffering(let p, let head):
             p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil)))
         case .awaitingHead(let p):
             p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? true))
-        case .gathering(let p, _, _):
+        case .gathering(let p, _):
             p.fail(HTTP1ClientError(description: message, beforeResponse: false))
         case .streaming(let source, let ended):
             let error = HTTP1ClientError(description: message, beforeResponse: false)

@@ -50,17 +50,38 @@ public enum RequestBody: Sendable {
     case buffered(ByteBuffer?)
     case streamed(RequestBodyStream)
 
+    /// Bytes of a buffered body read so far.
+    var bufferedSize: Int {
+        if case .buffered(let body?) = self { return body.readableBytes }
+        return 0
+    }
+
+    /// Appends a chunk to a buffered body. The body is taken out of `self`
+    /// first, so its storage stays uniquely referenced and is not copied.
+    mutating func append(_ chunk: inout ByteBuffer) {
+        guard case .buffered(var body?) = self else {
+            self = .buffered(chunk)
+            return
+        }
+        self = .buffered(nil)
+        body.writeBuffer(&chunk)
+        self = .buffered(body)
+    }
+
     /// The whole body, reading a stream to its end if needed.
     public func collect(upTo limit: Int = .max) async throws -> ByteBuffer? {
         switch self {
         case .buffered(let b): return b
         case .streamed(let stream):
-            var out: ByteBuffer?
+            var out = RequestBody.buffered(nil)
+            var size = 0
             for try await var chunk in stream {
-                if out == nil { out = chunk } else { out!.writeBuffer(&chunk) }
-                if (out?.readableBytes ?? 0) > limit { throw RequestBodyTooLarge() }
+                size += chunk.readableBytes
+                if size > limit { throw RequestBodyTooLarge() }
+                out.append(&chunk)
             }
-            return out
+            guard case .buffered(let body) = out else { return nil }
+            return body
         }
     }
 }

@@ -100,15 +100,13 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body(var chunk):
             switch state {
             case .buffering(var request, let prepared, let limit):
-                guard case .buffered(let existing) = request.body else { return }
-                var body = existing ?? context.channel.allocator.buffer(capacity: chunk.readableBytes)
-                body.writeBuffer(&chunk)
-                if body.readableBytes > limit {
+                if request.body.bufferedSize + chunk.readableBytes > limit {
                     state = .discarding
                     respondAndClose(context: context, status: .payloadTooLarge)
                     return
                 }
-                request.body = .buffered(body)
+                state = .discarding  // the state's copy would make the append copy the whole body
+                request.body.append(&chunk)
                 state = .buffering(request, prepared, limit: limit)
             case .streaming(let source):
                 if case .stopProducing = source.yield(chunk) { readsPaused = true }
