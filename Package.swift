@@ -45,7 +45,11 @@ let package = Package(
             dependencies: ["GatewayCore", .product(name: "GraphQL", package: "GraphQL")],
             path: "Sources/GraphQL"
         ),
-        .target(name: "GatewaySOAP", dependencies: ["GatewayCore"], path: "Sources/SOAP"),
+        .target(
+            name: "GatewaySOAP",
+            dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/SOAP"
+        ),
         .target(name: "GatewayWebSocket", dependencies: ["GatewayCore"], path: "Sources/WebSocket"),
         .executableTarget(
             name: "krakend",
@@ -58,6 +62,7 @@ let package = Package(
             path: "Sources/krakend"
         ),
         .testTarget(name: "CoreTests", dependencies: ["GatewayCore"], path: "Tests/CoreTests", exclude: ["Fixtures"]),
+        .testTarget(name: "GRPCTests", dependencies: ["GatewayCore", "GatewayGRPC"], path: "Tests/GRPCTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "KrakendTests",
             dependencies: [

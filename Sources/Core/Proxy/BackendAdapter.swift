@@ -4,13 +4,18 @@ import NIOCore
 /// `backend/soap`): it rewrites the request before it is sent and judges the
 /// decoded answer. Built once per backend, at start-up.
 public protocol BackendAdapter: Sendable {
-    /// Rewrites the request the backend would send. Throwing fails this
-    /// backend's call (the client's input could not be used).
-    func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext) throws(BackendCallError)
+    /// Rewrites the request the backend would send. `allowedQuery` is the
+    /// client's query this backend may see. Throwing fails this backend's call
+    /// (the client's input could not be used).
+    func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, allowedQuery: QueryString) throws(BackendCallError)
 
     /// The decoded answer of a successful status: `nil` keeps it; an error
     /// fails the backend, keeping any `partialData` it carries.
     func judge(_ data: [String: Value], response: HTTP1Response) -> BackendCallError?
+
+    /// An answer with a failure status: the adapter may say more about it
+    /// (a SOAP fault's code and reason) in `error.details`.
+    func explain(_ error: inout BackendCallError, response: HTTP1Response)
 
     /// Doubts about the configuration that do not stop the gateway (a query
     /// that is not standard GraphQL may be a dialect the backend speaks):
@@ -20,6 +25,7 @@ public protocol BackendAdapter: Sendable {
 
 extension BackendAdapter {
     public var warnings: [ConfigProblem] { [] }
+    public func explain(_ error: inout BackendCallError, response: HTTP1Response) {}
 }
 
 /// Builds a backend's adapter from its configuration; throws the problems of

@@ -25,6 +25,9 @@ public struct BackendCallError: Error, CustomStringConvertible, Sendable {
     /// What a rejected answer still carried (GraphQL's partial `data`),
     /// shaped like any backend's data: merged, the response marked incomplete.
     public var partialData: [String: Value]?
+    /// More about the failure for `return_error_details` (a SOAP fault's
+    /// code and reason), beside the status and body.
+    public var details: [String: Value] = [:]
 
     public init(_ kind: Kind, _ description: String, backendBody: String? = nil, backendContentType: String? = nil, partialData: [String: Value]? = nil) {
         self.kind = kind

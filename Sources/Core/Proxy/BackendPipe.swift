@@ -86,10 +86,12 @@ final class BackendPipe: Sendable {
     func interpret(_ response: HTTP1Response, fetch: HTTPBackendClient.Fetch) -> Result<[String: Value], BackendCallError> {
         let status = response.head.status.code
         guard status == 200 || status == 201 else {
-            return .failure(BackendCallError(.invalidStatus(Int(status)),
+            var error = BackendCallError(.invalidStatus(Int(status)),
                 "invalid status code \(status) [\(fetch.method.rawValue) \(Self.path(of: fetch.url))]: \(fetch.url)",
                 backendBody: response.body.map { String(buffer: $0) } ?? "",
-                backendContentType: response.head.headers.first(name: "content-type")))
+                backendContentType: response.head.headers.first(name: "content-type"))
+            backend.adapter?.explain(&error, response: response)
+            return .failure(error)
         }
         do {
             let decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
@@ -120,6 +122,7 @@ final class BackendPipe: Sendable {
         // Both `omitempty` in Lura's HTTPResponseError.
         if let body = error.backendBody, !body.isEmpty { details["http_body"] = .string(body) }
         if let type = error.backendContentType, !type.isEmpty { details["http_body_encoding"] = .string(type) }
+        details.merge(error.details) { _, adapter in adapter }
         return ("error_" + alias, .object(details))
     }
 

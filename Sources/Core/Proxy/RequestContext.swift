@@ -44,7 +44,7 @@ public struct RequestContext: Sendable {
 
 extension String {
     /// The first letter upper-cased, as Lura names endpoint parameters (`Id_user`).
-    var capitalizedFirst: String {
+    public var capitalizedFirst: String {
         guard let first = first else { return self }
         return first.uppercased() + dropFirst()
     }

@@ -1,0 +1,7 @@
+
+T
+shared.protoshared"
+Thing
+name (	Rname"
+OnlyInA
+a (Rabproto3

@@ -1,0 +1,7 @@
+
+P
+shared.protoshared"
+Thing
+id (Rid"
+OnlyInB
+b (Rbbproto3
