@@ -39,7 +39,19 @@ let package = Package(
             path: "Sources/Core",
             resources: [.copy("Config/Schema")]
         ),
-        .target(name: "GatewayGRPC", dependencies: ["GatewayCore"], path: "Sources/GRPC"),
+        .target(
+            name: "GatewayGRPC",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Sources/GRPC"
+        ),
         .target(
             name: "GatewayGraphQL",
             dependencies: ["GatewayCore", .product(name: "GraphQL", package: "GraphQL")],
@@ -62,7 +74,19 @@ let package = Package(
             path: "Sources/krakend"
         ),
         .testTarget(name: "CoreTests", dependencies: ["GatewayCore"], path: "Tests/CoreTests", exclude: ["Fixtures"]),
-        .testTarget(name: "GRPCTests", dependencies: ["GatewayCore", "GatewayGRPC"], path: "Tests/GRPCTests", exclude: ["Fixtures"]),
+        .testTarget(
+            name: "GRPCTests",
+            dependencies: [
+                "GatewayCore", "GatewayGRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            path: "Tests/GRPCTests",
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "KrakendTests",
             dependencies: [
