@@ -41,7 +41,7 @@ public struct GraphQLBackend: BackendAdapter {
 
     public var warnings: [ConfigProblem] { operation.documentProblems }
 
-    public func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, allowedQuery: QueryString) throws(BackendCallError) {
+    public func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, forwarding: ParameterForwarding) throws(BackendCallError) {
         let variables: [String: Value]
         switch operation.kind {
         case .query:

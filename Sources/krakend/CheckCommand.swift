@@ -58,9 +58,14 @@ struct CheckCommand: ParsableCommand {
             }
         }
         // `check` is strict: what `run` only warns about fails here.
-        let adapterProblems = ProtocolModules.adapters.problems(service)
-        if !adapterProblems.errors.isEmpty || !adapterProblems.warnings.isEmpty {
-            report(ConfigError(adapterProblems.errors + adapterProblems.warnings), file: config)
+        do {
+            let adapterProblems = try ProtocolModules.adapters(for: service).adapters.problems(service)
+            if !adapterProblems.errors.isEmpty || !adapterProblems.warnings.isEmpty {
+                report(ConfigError(adapterProblems.errors + adapterProblems.warnings), file: config)
+                failed = true
+            }
+        } catch {
+            report(error, file: config)
             failed = true
         }
         if testRoutes {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GatewayCore
+import GatewayGRPC
 import Logging
 import NIOCore
 import NIOPosix
@@ -30,8 +31,17 @@ struct RunCommand: AsyncParsableCommand {
         if debug { service.debugEndpoint = true }
 
         let logger = Self.makeLogger(service: service, debug: debug)
-        Self.reportNamespaces(service, logger: logger)
-        for warning in ProtocolModules.adapters.problems(service).warnings {
+        let adapters: BackendAdapters
+        do {
+            let modules = try ProtocolModules.adapters(for: service)
+            adapters = modules.adapters
+            for warning in modules.warnings { logger.warning("\(warning)") }
+        } catch {
+            report(error, file: config)
+            throw ExitCode.failure
+        }
+        Self.reportNamespaces(service, adapters: adapters, logger: logger)
+        for warning in adapters.problems(service).warnings {
             logger.warning("\(warning)")
         }
 
@@ -45,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
         let gateway: Gateway
         do {
-            gateway = try Gateway(config: service, client: client, logger: logger, adapters: ProtocolModules.adapters)
+            gateway = try Gateway(config: service, client: client, logger: logger, adapters: adapters)
         } catch {
             report(error, file: config)
             await client.shutdown()
@@ -91,9 +101,12 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Namespaces the gateway does not act on are ignored, as KrakenD ignores
     /// them; the ones of modules still to come are said out loud.
-    static func reportNamespaces(_ service: ServiceConfig, logger: Logger) {
+    static func reportNamespaces(_ service: ServiceConfig, adapters: BackendAdapters, logger: Logger) {
         let planned = Set(ProtocolModules.planned)
-        let understood = Gateway.understoodNamespaces.union(ProtocolModules.adapters.namespaces)
+        let understood = Gateway.understoodNamespaces.union(adapters.namespaces).union(ProtocolModules.serviceNamespaces)
+        if service.extraConfig[GRPCBackend.catalogNamespace]?["server"] != nil {
+            logger.warning("the gRPC server (grpc.server) is not supported yet by this gateway: its settings are ignored")
+        }
         var seen = Set(service.extraConfig.keys)
         for e in service.endpoints {
             seen.formUnion(e.extraConfig.keys)

@@ -13,6 +13,15 @@ public struct HTTP1Request: Sendable {
 public struct HTTP1Response: Sendable {
     public var head: HTTPResponseHead
     public var body: ByteBuffer?
+    /// The data, when the transport decoded it already (a gRPC answer): the
+    /// backend's `encoding` is then not applied.
+    public var decoded: [String: Value]?
+
+    public init(head: HTTPResponseHead, body: ByteBuffer?, decoded: [String: Value]? = nil) {
+        self.head = head
+        self.body = body
+        self.decoded = decoded
+    }
 }
 
 /// A response for a no-op endpoint: the body whole when it came with the

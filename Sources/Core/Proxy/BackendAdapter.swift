@@ -4,14 +4,19 @@ import NIOCore
 /// `backend/soap`): it rewrites the request before it is sent and judges the
 /// decoded answer. Built once per backend, at start-up.
 public protocol BackendAdapter: Sendable {
-    /// Rewrites the request the backend would send. `allowedQuery` is the
-    /// client's query this backend may see. Throwing fails this backend's call
-    /// (the client's input could not be used).
-    func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, allowedQuery: QueryString) throws(BackendCallError)
+    /// Rewrites the request the backend would send. `forwarding` tells what
+    /// of the client's request this backend may see. Throwing fails this
+    /// backend's call (the client's input could not be used).
+    func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, forwarding: ParameterForwarding) throws(BackendCallError)
 
     /// The decoded answer of a successful status: `nil` keeps it; an error
     /// fails the backend, keeping any `partialData` it carries.
     func judge(_ data: [String: Value], response: HTTP1Response) -> BackendCallError?
+
+    /// Sends the adapted request itself, for a backend that does not speak
+    /// HTTP/1 (gRPC); `nil` sends it with the HTTP client. The answer may carry
+    /// its data already decoded (`HTTP1Response.decoded`).
+    func send(_ fetch: HTTPBackendClient.Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response>?
 
     /// An answer with a failure status: the adapter may say more about it
     /// (a SOAP fault's code and reason) in `error.details`.
@@ -25,7 +30,9 @@ public protocol BackendAdapter: Sendable {
 
 extension BackendAdapter {
     public var warnings: [ConfigProblem] { [] }
+    public func judge(_ data: [String: Value], response: HTTP1Response) -> BackendCallError? { nil }
     public func explain(_ error: inout BackendCallError, response: HTTP1Response) {}
+    public func send(_ fetch: HTTPBackendClient.Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response>? { nil }
 }
 
 /// Builds a backend's adapter from its configuration; throws the problems of

@@ -67,7 +67,9 @@ final class BackendPipe: Sendable {
         if let cached = cache?.lookup(method: fetch.method, url: fetch.url, headers: fetch.headers) {
             return loop.makeSucceededFuture(interpret(cached, fetch: fetch))
         }
-        return backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true, on: loop).map { response in
+        let sent = backend.adapter?.send(fetch, deadline: effectiveDeadline, on: loop)
+            ?? backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true, on: loop)
+        return sent.map { response in
             self.cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
             return self.interpret(response, fetch: fetch)
         }.recover { error in
@@ -94,7 +96,10 @@ final class BackendPipe: Sendable {
             return .failure(error)
         }
         do {
-            let decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
+            let decoded: [String: Value]
+            if let ready = response.decoded { decoded = ready } else {
+                decoded = try BackendDecoder.decode(response.body, encoding: config.encoding, isCollection: config.isCollection)
+            }
             if let adapter = backend.adapter, var rejection = adapter.judge(decoded, response: response) {
                 rejection.partialData = rejection.partialData.map(shape)
                 return .failure(rejection)

@@ -55,7 +55,7 @@ public final class HTTPBackend: Sendable {
             url: url(for: context, extraParams: extraParams),
             headers: forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: addAcceptEncoding),
             body: body.buffer, chunked: body.chunked)
-        try adapter?.adapt(&fetch, context: context, allowedQuery: forwarding.backendQuery(context.query))
+        try adapter?.adapt(&fetch, context: context, forwarding: forwarding)
         return fetch
     }
 }

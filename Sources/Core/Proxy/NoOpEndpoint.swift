@@ -42,7 +42,7 @@ final class NoOpEndpoint: Sendable {
             // The body is buffered for adapted backends (see Gateway.makeRoute).
             let buffer: ByteBuffer? = { if case .buffer(let b) = body { return b } else { return nil } }()
             var fetch = HTTPBackendClient.Fetch(method: method, url: url, headers: headers, body: buffer, chunked: false)
-            do { try adapter.adapt(&fetch, context: context, allowedQuery: backend.forwarding.backendQuery(context.query)) } catch {
+            do { try adapter.adapt(&fetch, context: context, forwarding: backend.forwarding) } catch {
                 responder.respondError(writer, status: error.kind.isBadRequest ? .badRequest : .internalServerError, message: error.description)
                 return
             }

@@ -72,6 +72,11 @@ public struct ParameterForwarding: Sendable {
         return out
     }
 
+    /// Whether the endpoint lets this client header through (`input_headers`).
+    public func allows(header name: String) -> Bool {
+        headers?.contains(name.lowercased()) ?? true
+    }
+
     static func isHopByHopOrOwned(_ name: String) -> Bool {
         let lower = name.lowercased()
         return hopByHop.contains(lower) || gatewayOwned.contains(lower)

@@ -21,7 +21,7 @@ final class GatewayHarness: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
         let gateway: Gateway
-        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: ProtocolModules.adapters) } catch {
+        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: try ProtocolModules.adapters(for: config).adapters) } catch {
             await client.shutdown()  // a client must be shut down before it goes away
             throw error
         }
