@@ -154,7 +154,7 @@ public struct GRPCBackend: BackendAdapter {
         let headers = response.head.headers
         guard let code = headers.first(name: "grpc-status").flatMap(Int.init), let status = GRPCStatusCode(rawValue: code) else { return }
         error.details["grpc_status"] = Value(code)
-        error.details["grpc_status_name"] = .string(status.description)
+        error.details["grpc_status_name"] = .string(status.canonicalName)
         error.details["grpc_message"] = .string(headers.first(name: "grpc-message") ?? "")
         if let details = headers.first(name: "grpc-status-details-bin") { error.details["grpc_details_bin"] = .string(details) }
         error.description = "rpc error: code = \(status) desc = \(headers.first(name: "grpc-message") ?? "")"

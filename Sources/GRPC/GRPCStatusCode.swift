@@ -43,6 +43,21 @@ public enum GRPCStatusCode: Int, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
+    /// The name google/rpc/code.proto gives the code (`DEADLINE_EXCEEDED`).
+    public var canonicalName: String {
+        switch self {
+        case .ok: return "OK"
+        case .cancelled: return "CANCELLED"
+        default:
+            var out = ""
+            for (i, c) in description.enumerated() {
+                if c.isUppercase && i > 0 { out += "_" }
+                out += c.uppercased()
+            }
+            return out
+        }
+    }
+
     /// The HTTP status google/rpc/code.proto gives each code, for answering
     /// a REST client with the outcome of a gRPC backend call.
     public var httpStatus: Int {
