@@ -237,6 +237,9 @@ start_backend() {
     local dir="$WORK_DIR/backend"
     mkdir -p "$dir/www"
     cp "$SCRIPT_DIR/backend/"*.json "$dir/www/"
+    # The gRPC stand-in's answer and the same data as JSON, from the catalog.
+    python3 "$SCRIPT_DIR/backend/flights.py" "$REPO_ROOT/catalogs/flights/flights.pb" "$dir/www" \
+        || die "cannot build the gRPC payload (python3 protobuf: bash Tests/interop/setup.sh)"
     {
         nginx_common_conf "$dir"
         echo "http {"
@@ -250,6 +253,20 @@ start_backend() {
         location / { try_files \$uri =404; }
         # A stand-in GraphQL server: the same file for GET and POST.
         location = /graphql.json { error_page 405 =200 \$uri; }
+    }
+    # A stand-in gRPC server (h2c): FindFlight answers a canned message,
+    # grpc-status 0 in the trailers.
+    server {
+        listen 127.0.0.1:$GRPC_PORT http2;
+        root $dir/www;
+        location = /flight_finder.Flights/FindFlight {
+            error_page 405 =200 /findflight.grpc;
+            return 405;
+        }
+        location = /findflight.grpc {
+            types { application/grpc grpc; }
+            add_trailer grpc-status 0 always;
+        }
     }
 }
 EOF
@@ -290,14 +307,19 @@ EOF
 start_gateway() {
     local dir="$WORK_DIR/gateway"
     mkdir -p "$dir"
-    python3 - "$SCRIPT_DIR/krakend.json" "$dir/krakend.json" "$GATEWAY_PORT" "$BACKEND_PORT" <<'PY'
-import json, sys
-src, dst, port, backend_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    python3 - "$SCRIPT_DIR/krakend.json" "$dir/krakend.json" "$GATEWAY_PORT" "$BACKEND_PORT" "$GRPC_PORT" "$SCRIPT_DIR" <<'PY'
+import json, os, sys
+src, dst, port, backend_port, grpc_port, script_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 cfg = json.load(open(src))
 cfg["port"] = port
+catalog = cfg.get("extra_config", {}).get("grpc", {}).get("catalog", [])
+cfg.get("extra_config", {}).get("grpc", {})["catalog"] = [os.path.normpath(os.path.join(script_dir, c)) for c in catalog]
 for ep in cfg["endpoints"]:
     for be in ep["backend"]:
-        be["host"] = ["http://127.0.0.1:" + backend_port]
+        if "backend/grpc" in be.get("extra_config", {}):
+            be["host"] = ["127.0.0.1:" + grpc_port]  # h2c, no scheme
+        else:
+            be["host"] = ["http://127.0.0.1:" + backend_port]
 json.dump(cfg, open(dst, "w"), indent=2)
 PY
     (cd "$dir" && exec "$GATEWAY_BIN" run -c "$dir/krakend.json") >"$dir/gateway.log" 2>&1 &
@@ -419,7 +441,8 @@ report() {
         echo "headline: noop/nginx req/s = $(ratio "$(lookup gw-noop 4)" "$nginx_rps") (target >= 0.8)," \
              "json/nginx req/s = $(ratio "$(lookup gw-json 4)" "$nginx_rps") (target >= 0.6)," \
              "merge3/nginx req/s = $(ratio "$(lookup gw-merge3 4)" "$nginx_rps") (target >= 0.5)," \
-             "graphql/plain req/s = $(ratio "$(lookup gw-graphql 4)" "$(lookup gw-graphql-plain 4)") (target >= 0.8)"
+             "graphql/plain req/s = $(ratio "$(lookup gw-graphql 4)" "$(lookup gw-graphql-plain 4)") (target >= 0.8)," \
+             "grpc/plain req/s = $(ratio "$(lookup gw-grpc 4)" "$(lookup gw-grpc-plain 4)") (target >= 0.7)"
     fi
 }
 
@@ -436,7 +459,7 @@ main() {
     trap 'exit 143' TERM
     WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/krakend-bench.XXXXXX")"
 
-    read -r BACKEND_PORT PROXY_PORT GATEWAY_PORT < <(free_ports 3)
+    read -r BACKEND_PORT PROXY_PORT GATEWAY_PORT GRPC_PORT < <(free_ports 4)
     start_backend
     start_proxy
     [[ "$SKIP_GATEWAY" == "1" ]] || start_gateway
@@ -459,6 +482,9 @@ main() {
         # generated GraphQL query (POST body built per request)
         bench gw-graphql-plain "$g/graphql-plain/1" gw-graphql-plain
         bench gw-graphql  "$g/graphql/1"  gw-graphql-plain
+        # the same flights as a JSON file and as a gRPC answer decoded by the catalog
+        bench gw-grpc-plain "$g/grpc-plain" gw-grpc-plain
+        bench gw-grpc     "$g/grpc"       gw-grpc-plain
     fi
 
     report

@@ -117,6 +117,11 @@ final class GRPCConnections: @unchecked Sendable {
                     connectionConfiguration.targetWindowSize = 4 << 20
                     var streamConfiguration = NIOHTTP2Handler.StreamConfiguration()
                     streamConfiguration.targetWindowSize = 1 << 20
+                    // The rapid-reset limits protect servers from clients. A backend
+                    // may end every answer with RST_STREAM(NO_ERROR) (RFC 9113 8.1,
+                    // nginx does): that must not cost the connection.
+                    streamConfiguration.streamResetFrameRateLimit.maximumCount = .max
+                    streamConfiguration.streamErrorRateLimit.maximumCount = .max
                     _ = try sync.configureHTTP2Pipeline(
                         mode: .client,
                         connectionConfiguration: connectionConfiguration,

@@ -83,6 +83,16 @@ final class GRPCProtocolTests: XCTestCase {
         XCTAssertEqual(fine, .unimplemented)
     }
 
+    /// A server may end every answer with RST_STREAM(NO_ERROR) (nginx does);
+    /// hundreds of them must not trip the client's rapid-reset protection.
+    func testAnswersFollowedByResetsKeepTheConnection() async {
+        for i in 0..<300 {
+            let result = await call("answerThenReset")
+            guard case .success(let response) = result, response.status == .ok else { return XCTFail("call \(i): \(result)") }
+        }
+        XCTAssertEqual(server.counters.withLockedValue { $0.connections }, 1)
+    }
+
     func testGoAwayThenNewConnection() async {
         let first = await code("goAway")
         XCTAssertEqual(first, .unavailable)

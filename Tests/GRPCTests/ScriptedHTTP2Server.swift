@@ -20,8 +20,12 @@ final class ScriptedHTTP2Server: Sendable {
             .childChannelInitializer { channel in
                 counters.withLockedValue { $0.connections += 1 }
                 return channel.eventLoop.makeCompletedFuture {
+                    // Scripted resets must not trip the server's own limits.
+                    var streams = NIOHTTP2Handler.StreamConfiguration()
+                    streams.streamResetFrameRateLimit.maximumCount = .max
+                    streams.streamErrorRateLimit.maximumCount = .max
                     _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
+                        mode: .server, connectionConfiguration: .init(), streamConfiguration: streams
                     ) { stream in
                         stream.eventLoop.makeCompletedFuture {
                             try stream.pipeline.syncOperations.addHandler(ScriptedStreamHandler(counters: counters))
@@ -54,9 +58,10 @@ final class ScriptedStreamHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .headers(let headers):
             path = headers.headers.first(name: ":path") ?? ""
-            if headers.endStream { respond(context: context) }
+            // nginx-like: answer before reading the body, then reset the stream.
+            if headers.endStream || path == "/s/answerThenReset" { respond(context: context) }
         case .data(let data):
-            if data.endStream { respond(context: context) }
+            if data.endStream, path != "/s/answerThenReset" { respond(context: context) }
         case .rstStream:
             counters.withLockedValue { $0.resets += 1 }
         default:
@@ -101,6 +106,15 @@ final class ScriptedStreamHandler: ChannelInboundHandler {
             headers(context, ok)
             data(context, [1, 0, 0, 0, 1, 7])
             headers(context, [("grpc-status", "0")], end: true)
+        case "/s/answerThenReset":
+            headers(context, ok)
+            data(context, [0, 0, 0, 0, 1, 7])
+            // The reset goes once the answer is out (a reset drops queued DATA).
+            let sent = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: HPACKHeaders([("grpc-status", "0")]), endStream: true))), promise: sent)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            sent.futureResult.whenSuccess { bound.value.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil) }
+            return
         case "/s/refused":
             context.writeAndFlush(wrapOutboundOut(.rstStream(.refusedStream)), promise: nil)
             return
