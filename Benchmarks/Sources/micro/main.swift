@@ -5,6 +5,9 @@
 //     swift run -c release --package-path Benchmarks micro [--quick] [--samples N] [--filter TEXT]
 
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import GatewayCoreSubset
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
@@ -251,6 +254,57 @@ bench("template 50 fields", "ours GoTemplate (into [UInt8])", bytes: wideTemplat
     templateBuffer.removeAll(keepingCapacity: true)
     try! wide.execute(wideData, escaping: .xml, into: &templateBuffer)
     blackHole(templateBuffer.count)
+}
+
+// MARK: - (e) SOAP answers: XML to Value
+
+/// A SOAP answer of `records` items (5 KB and 1 MB), decoded with the `xml`
+/// encoding's decoder (mxj conventions) against FoundationXML's XMLParser
+/// building the same kind of tree (nested dictionaries, repeated elements as
+/// arrays, attributes as `-name`).
+func soapAnswer(records: Int) -> [UInt8] {
+    var xml = #"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:ListCountriesResponse xmlns:m="http://www.oorsprong.org/websamples.countryinfo"><m:ListCountriesResult>"#
+    for i in 0..<records {
+        xml += #"<m:tCountryCodeAndName id="\#(i)"><m:sISOCode>C\#(i % 100)</m:sISOCode><m:sName>Country &amp; number \#(i)</m:sName><m:sCapital>Capital \#(i)</m:sCapital></m:tCountryCodeAndName>"#
+    }
+    xml += "</m:ListCountriesResult></m:ListCountriesResponse></soap:Body></soap:Envelope>"
+    return Array(xml.utf8)
+}
+
+final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [(name: String, members: [String: Any], text: String)] = [("", [:], "")]
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+        var members: [String: Any] = [:]
+        for (key, value) in attributes { members["-" + key] = value }
+        stack.append((name, members, ""))
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { stack[stack.count - 1].text += string }
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        let done = stack.removeLast()
+        let value: Any = done.members.isEmpty ? done.text : done.members
+        let local = String(done.name.split(separator: ":").last ?? "")
+        if let existing = stack[stack.count - 1].members[local] {
+            if var list = existing as? [Any] { list.append(value); stack[stack.count - 1].members[local] = list } else { stack[stack.count - 1].members[local] = [existing, value] }
+        } else {
+            stack[stack.count - 1].members[local] = value
+        }
+    }
+}
+
+pendingHeading = "\n(e) XML to a tree: ratio = XMLParser median / ours median (> 1: ours is that many times faster)\n"
+for records in [25, 5000] {
+    let bytes = soapAnswer(records: records)
+    let label = "xml SOAP answer (\(formatBytes(bytes.count)))"
+    let ours = bench(label, "ours XMLMapDecoder", bytes: bytes.count) { blackHole(try! XMLMapDecoder.decode(bytes)) }
+    let data = Data(bytes)
+    let theirs = bench(label, "FoundationXML XMLParser tree", bytes: bytes.count) {
+        let parser = XMLParser(data: data)
+        let builder = TreeBuilder()
+        parser.delegate = builder
+        _ = parser.parse()
+        blackHole(builder.stack)
+    }
+    if let ours, let theirs { print("  → XMLParser / ours = \(fixed(theirs.median / ours.median, 2))×") }
 }
 
 // MARK: - Summary

@@ -1,0 +1,1 @@
+../../../../Sources/Core/Encoding/GoXMLDecoder+Text.swift
