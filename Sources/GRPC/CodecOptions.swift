@@ -43,11 +43,15 @@ public struct EncodingOptions: Sendable, Equatable {
     public var namingConvention: NamingConvention = .snakeCase
     /// Deepest nesting of messages accepted.
     public var depthLimit = WireLimits.defaultDepthLimit
+    /// `input_assume_bytes`: a `bytes` field takes a string that is not
+    /// base64 as its UTF-8 bytes, instead of rejecting it.
+    public var assumeBytes = false
 
     public init() {}
 
     /// Reads the input flags of a `backend/grpc` extra_config section.
     public init(backendConfig config: Value) {
         if config["request_naming_convention"]?.stringValue == "camelCase" { namingConvention = .camelCase }
+        assumeBytes = config["input_assume_bytes"]?.boolValue == true
     }
 }

@@ -229,7 +229,7 @@ public struct MessageEncoder: Sendable {
             w.writeString(s)
             return
         case .bytes:
-            let b = try ValueConversion.bytes(value)
+            let b = try ValueConversion.bytes(value, verbatimFallback: options.assumeBytes)
             if skipZero && b.isEmpty { return }
             if let tag { w.writeTag(tag, .lengthDelimited) }
             w.writeBytes(b)

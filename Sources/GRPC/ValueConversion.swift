@@ -141,12 +141,14 @@ enum ValueConversion {
         }
     }
 
-    /// Base64 (standard or URL-safe, padding optional), as protojson reads bytes.
-    static func bytes(_ value: Value) throws(ProtobufEncodeError) -> [UInt8] {
-        guard case .string(let s) = value, let bytes = Base64.decode(s) else {
-            throw .cannotConvert(value, to: "bytes (base64)")
-        }
-        return bytes
+    /// Base64 (standard or URL-safe, padding optional), as protojson reads
+    /// bytes; with `verbatimFallback` (`input_assume_bytes`) a string that is
+    /// not base64 is taken as its UTF-8 bytes.
+    static func bytes(_ value: Value, verbatimFallback: Bool = false) throws(ProtobufEncodeError) -> [UInt8] {
+        guard case .string(let s) = value else { throw .cannotConvert(value, to: "bytes (base64)") }
+        if let bytes = Base64.decode(s) { return bytes }
+        if verbatimFallback { return Array(s.utf8) }
+        throw .cannotConvert(value, to: "bytes (base64)")
     }
 
     /// An enum by value name, by number, or by number in a string.

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 @testable import GatewayGRPC
 import XCTest
@@ -118,6 +119,16 @@ final class ScalarCodecTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try encode(json(#"[1]"#), as: "codec.test.Scalars"))
+    }
+
+    /// `input_assume_bytes`: base64 still decodes; anything else is taken verbatim.
+    func testAssumeBytesTakesNonBase64TextVerbatim() throws {
+        let options = EncodingOptions(backendConfig: json(#"{"input_assume_bytes": true}"#))
+        let verbatim = try encode(json(#"{"f_bytes":"*not base64*"}"#), as: "codec.test.Scalars", options: options)
+        let decoded = try decode(verbatim, as: "codec.test.Scalars")
+        XCTAssertEqual(decoded["f_bytes"]?.stringValue, Data("*not base64*".utf8).base64EncodedString())
+        let base64 = try encode(json(#"{"f_bytes":"AAH/YmluYXJ5"}"#), as: "codec.test.Scalars", options: options)
+        XCTAssertEqual(try decode(base64, as: "codec.test.Scalars")["f_bytes"]?.stringValue, "AAH/YmluYXJ5")
     }
 
     func testUnknownKeysAreIgnoredAndNullMeansUnset() throws {
