@@ -156,7 +156,12 @@ public struct GRPCBackend: BackendAdapter {
         error.details["grpc_status"] = Value(code)
         error.details["grpc_status_name"] = .string(status.canonicalName)
         error.details["grpc_message"] = .string(headers.first(name: "grpc-message") ?? "")
-        if let details = headers.first(name: "grpc-status-details-bin") { error.details["grpc_details_bin"] = .string(details) }
+        if let details = headers.first(name: "grpc-status-details-bin") {
+            error.details["grpc_details_bin"] = .string(details)
+            if let bytes = Base64.decode(details), let status = GRPCStatusDetails.decode(bytes, with: decoder) {
+                error.details["grpc_status_details"] = status
+            }
+        }
         error.description = "rpc error: code = \(status) desc = \(headers.first(name: "grpc-message") ?? "")"
     }
 }

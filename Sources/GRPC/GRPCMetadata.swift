@@ -26,7 +26,7 @@ public struct GRPCMetadata: Sendable, Sequence {
     /// The decoded bytes of the first value of binary key `name`; nil when
     /// absent or not base64.
     public func bytes(_ name: String) -> [UInt8]? {
-        self[name].flatMap(GRPCBase64.decode)
+        self[name].flatMap(Base64.decode)
     }
 
     /// Reserved names, the transport's own: never taken from a caller's
@@ -105,66 +105,3 @@ extension String {
     }
 }
 
-/// Base64 of binary metadata: servers may send it padded or not (gRPC says
-/// senders should omit padding, receivers must accept both).
-enum GRPCBase64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    private static let table: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
-        // URL-safe letters too: lenient on input costs nothing.
-        table[Int(UInt8(ascii: "-"))] = 62
-        table[Int(UInt8(ascii: "_"))] = 63
-        return table
-    }()
-
-    static func decode(_ text: String) -> [UInt8]? {
-        var quad: UInt32 = 0
-        var count = 0
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
-        for c in text.utf8 {
-            if c == UInt8(ascii: "=") { break }
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: ",") { continue }
-            let v = table[Int(c)]
-            guard v != 0xFF else { return nil }
-            quad = quad << 6 | UInt32(v)
-            count += 1
-            if count == 4 {
-                out.append(UInt8(quad >> 16 & 0xFF))
-                out.append(UInt8(quad >> 8 & 0xFF))
-                out.append(UInt8(quad & 0xFF))
-                quad = 0
-                count = 0
-            }
-        }
-        switch count {
-        case 0: break
-        case 2: out.append(UInt8(quad >> 4 & 0xFF))
-        case 3:
-            out.append(UInt8(quad >> 10 & 0xFF))
-            out.append(UInt8(quad >> 2 & 0xFF))
-        default: return nil
-        }
-        return out
-    }
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-            let v = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(v >> 18)])
-            out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(v & 63)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

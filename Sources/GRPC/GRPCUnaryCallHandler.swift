@@ -187,7 +187,7 @@ final class GRPCUnaryCallHandler: ChannelDuplexHandler {
         let response = GRPCUnaryResponse(
             status: status,
             message: trailers.first(name: "grpc-message").map(GRPCPercentEncoding.decode) ?? "",
-            details: trailers.first(name: "grpc-status-details-bin").flatMap(GRPCBase64.decode),
+            details: trailers.first(name: "grpc-status-details-bin").flatMap(Base64.decode),
             headers: GRPCMetadata(received: responseHeaders ?? [:]),
             trailers: GRPCMetadata(received: trailers),
             body: status == .ok ? message : nil)

@@ -89,7 +89,7 @@ final class GRPCClientTests: XCTestCase {
         }
         let details: [UInt8] = [0x08, 0x05, 0x12, 0x03, 0x61, 0x62, 0xFF]
         let response = try await call("Fail", metadata: [
-            ("x-code", "9"), ("x-message", "déjà vu: 100% ✓"), ("x-details", GRPCBase64.encode(details)),
+            ("x-code", "9"), ("x-message", "déjà vu: 100% ✓"), ("x-details", Base64.encode(details)),
         ])
         XCTAssertEqual(response.status, .failedPrecondition)
         XCTAssertEqual(response.message, "déjà vu: 100% ✓")

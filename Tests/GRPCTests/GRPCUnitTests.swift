@@ -34,12 +34,12 @@ final class GRPCUnitTests: XCTestCase {
         XCTAssertEqual(GRPCPercentEncoding.decode("d%C3%A9j%C3%A0 100%25"), "déjà 100%")
         XCTAssertEqual(GRPCPercentEncoding.decode("50%"), "50%")
         XCTAssertEqual(GRPCPercentEncoding.decode(GRPCPercentEncoding.encode("ü ✓ %")), "ü ✓ %")
-        XCTAssertEqual(GRPCBase64.decode("AQID"), [1, 2, 3])
-        XCTAssertEqual(GRPCBase64.decode("AQI="), [1, 2])
-        XCTAssertEqual(GRPCBase64.decode("AQI"), [1, 2])
-        XCTAssertEqual(GRPCBase64.decode("AQ"), [1])
-        XCTAssertNil(GRPCBase64.decode("A"))
-        XCTAssertEqual(GRPCBase64.encode([1, 2]), "AQI=")
+        XCTAssertEqual(Base64.decode("AQID"), [1, 2, 3])
+        XCTAssertEqual(Base64.decode("AQI="), [1, 2])
+        XCTAssertEqual(Base64.decode("AQI"), [1, 2])
+        XCTAssertEqual(Base64.decode("AQ"), [1])
+        XCTAssertNil(Base64.decode("A"))
+        XCTAssertEqual(Base64.encode([1, 2]), "AQI=")
     }
 
     func testFramingReassemblesAndBounds() throws {

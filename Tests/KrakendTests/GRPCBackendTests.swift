@@ -104,6 +104,24 @@ import Testing
         }
     }
 
+    @Test func statusDetailsAreDecodedWithTheCatalog() async throws {
+        try await Self.withFlights([#"""
+            {"endpoint": "/book", "input_headers": ["X-Fail", "X-Message", "X-Details"],
+             "backend": [{"url_pattern": "/flight_finder.Flights/BookFlight",
+               "extra_config": {"backend/grpc": {}, "backend/http": {"return_error_details": "booking"}}}]}
+            """#]) { gateway in
+            let response = try await TestHTTP.request(gateway.url + "/book",
+                headers: [("X-Fail", "FAILED_PRECONDITION"), ("X-Message", "sold out"), ("X-Details", "1")])
+            let status = try #require(response.json?["error_booking"]?["grpc_status_details"], "\(response.body)")
+            #expect(status["code"] == Value(9))
+            #expect(status["message"]?.stringValue == "sold out")
+            let detail = try #require(status["details"]?.arrayValue?.first)
+            #expect(detail["@type"]?.stringValue == "type.googleapis.com/flight_finder.Money")
+            #expect(detail["currency"]?.stringValue == "EUR")
+            #expect(detail["units"] == Value(42))
+        }
+    }
+
     @Test func anUnknownMethodIsAConfigurationError() async throws {
         let config = """
         {"version": 3, "extra_config": {"grpc": {"catalog": ["\(Self.catalog)"]}},

@@ -16,7 +16,7 @@ import sys
 from concurrent import futures
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf import any_pb2, descriptor_pb2, descriptor_pool, json_format, message_factory
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.join(ROOT, "..", "..", "..", "catalogs", "flights", "flights.pb")
@@ -30,7 +30,7 @@ for proto in files.file:
 
 Request = message_factory.GetMessageClass(pool.FindMessageTypeByName("flight_finder.FlightFinderRequest"))
 Response = message_factory.GetMessageClass(pool.FindMessageTypeByName("flight_finder.FlightFinderResponse"))
-Booking = message_factory.GetMessageClass(pool.FindMessageTypeByName("flight_finder.BookingRequest"))
+Money = message_factory.GetMessageClass(pool.FindMessageTypeByName("flight_finder.Money"))
 
 
 def find_flight(raw, context):
@@ -57,11 +57,34 @@ def find_flight(raw, context):
     return response.SerializeToString()
 
 
+def varint(n):
+    out = b""
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def status_details(code, message):
+    """A google.rpc.Status with one Any detail (a flight_finder.Money),
+    written by hand: the status proto is not part of the protobuf package."""
+    detail = any_pb2.Any()
+    detail.Pack(Money(currency="EUR", units=42))
+    text = message.encode()
+    any_bytes = detail.SerializeToString()
+    return (b"\x08" + varint(code) + b"\x12" + varint(len(text)) + text
+            + b"\x1a" + varint(len(any_bytes)) + any_bytes)
+
+
 def book_flight(raw, context):
     metadata = dict(context.invocation_metadata())
     code = getattr(grpc.StatusCode, metadata.get("x-fail", "OK"))
     if code != grpc.StatusCode.OK:
-        context.abort(code, metadata.get("x-message", "failed"))
+        message = metadata.get("x-message", "failed")
+        if metadata.get("x-details"):
+            context.set_trailing_metadata((("grpc-status-details-bin", status_details(code.value[0], message)),))
+        context.abort(code, message)
     return b""
 
 
