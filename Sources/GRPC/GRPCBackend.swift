@@ -38,6 +38,10 @@ public struct GRPCBackend: BackendAdapter {
     let fill: GRPCRequestFill
     let headerMapping: [String: String]
     let client: GRPCClient
+    /// The backend's hosts, and `use_alternate_host_on_error`: a call that
+    /// could not reach its host is sent once more to the next one.
+    let hosts: [String]
+    let alternateHostOnError: Bool
 
     public init(_ config: BackendConfig, catalog: GRPCCatalog) throws(ConfigError) {
         let path = config.configPath + ".extra_config." + Self.namespace
@@ -57,6 +61,8 @@ public struct GRPCBackend: BackendAdapter {
         var headers: [String: String] = [:]
         for (key, value) in section["header_mapping"]?.objectValue ?? [:] { headers[key.lowercased()] = value.stringValue?.lowercased() }
         headerMapping = headers
+        hosts = config.host
+        alternateHostOnError = section["use_alternate_host_on_error"]?.boolValue == true
         do { client = try GRPCClients.shared(Self.settings(section)) } catch {
             throw ConfigError(path: path + ".client_tls", "cannot load the TLS files: \(error)")
         }
@@ -112,10 +118,24 @@ public struct GRPCBackend: BackendAdapter {
     public func send(_ fetch: HTTPBackendClient.Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response>? {
         // `host + url_pattern`: the host is what comes before the method's path.
         let host = fetch.url.hasSuffix(method.path) ? String(fetch.url.dropLast(method.path.count)) : fetch.url
+        let message = fetch.body ?? ByteBuffer()
+        let metadata = fetch.headers.map { ($0.name, $0.value) }
+        var call = client.unary(host: host, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
+        if alternateHostOnError, hosts.count > 1, let index = hosts.firstIndex(of: host) {
+            let alternate = hosts[(index + 1) % hosts.count]
+            call = call.flatMapError { [client, method] error in
+                guard (error as? GRPCCallError)?.code == .unavailable, NIODeadline.now() < deadline else { return loop.makeFailedFuture(error) }
+                return client.unary(host: alternate, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
+            }
+        }
+        return answer(call)
+    }
+
+    /// The call's outcome as an HTTP answer for the merge layer.
+    func answer(_ call: EventLoopFuture<GRPCUnaryResponse>) -> EventLoopFuture<HTTP1Response> {
         let decoder = self.decoder
         let output = method.output
-        return client.unary(host: host, path: method.path, message: fetch.body ?? ByteBuffer(), metadata: fetch.headers.map { ($0.name, $0.value) },
-                            deadline: deadline, on: loop).map { response in
+        return call.map { response in
             var headers = HTTPHeaders()
             for (name, value) in response.headers { headers.add(name: name, value: value) }
             for (name, value) in response.trailers { headers.add(name: name, value: value) }

@@ -132,6 +132,26 @@ import Testing
         #expect(error?.problems.first?.path == "endpoints[0].backend[0].url_pattern")
     }
 
+    @Test(arguments: [true, false])
+    func anAlternateHostTakesOverWhenOneIsDown(alternate: Bool) async throws {
+        try await withClosedLoopbackPort { closed in
+            try await withInteropPeer("grpc/flights_server.py") { server in
+                let config = """
+                {"version": 3, "extra_config": {"grpc": {"catalog": ["\(Self.catalog)"]}},
+                 "endpoints": [{"endpoint": "/x", "backend": [{"host": ["127.0.0.1:\(closed)", "127.0.0.1:\(server.port)"],
+                   "url_pattern": "/flight_finder.Flights/FindFlight",
+                   "extra_config": {"backend/grpc": {"use_alternate_host_on_error": \(alternate)}}}]}]}
+                """
+                try await withGateway(config) { gateway in
+                    var statuses: [Int] = []
+                    for _ in 0..<4 { statuses.append(try await TestHTTP.request(gateway.url + "/x").status) }
+                    // Round robin sends every other call to the closed port.
+                    #expect(statuses.filter { $0 == 200 }.count == (alternate ? 4 : 2), "\(statuses)")
+                }
+            }
+        }
+    }
+
     @Test func anUnreachableServiceIs503() async throws {
         try await withClosedLoopbackPort { port in
             let config = """
