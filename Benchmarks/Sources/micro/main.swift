@@ -8,7 +8,10 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import GatewayCoreSubset
+import GatewayCore
+import GatewayGRPC
+import FlightsGenerated
+import SwiftProtobuf
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
 
@@ -305,6 +308,57 @@ for records in [25, 5000] {
         blackHole(builder.stack)
     }
     if let ours, let theirs { print("  → XMLParser / ours = \(fixed(theirs.median / ours.median, 2))×") }
+}
+
+// MARK: - (f) protobuf: the descriptor-driven codec against generated code
+
+/// A ~2 KB flight finder answer (4 flights of 2 segments, airports map,
+/// timestamps, durations, a oneof), decoded and encoded by the gateway's
+/// codec (bytes ⇄ `Value`, driven by catalogs/flights/flights.pb) and by
+/// swift-protobuf's generated `FlightFinderResponse` (bytes ⇄ struct).
+func airportJSON(_ iata: String, _ name: String, _ city: String, _ lat: String, _ lon: String) -> String {
+    #"{"iata":"\#(iata)","name":"\#(name)","city":"\#(city)","location":{"latitude":\#(lat),"longitude":\#(lon)}}"#
+}
+let bcnJSON = airportJSON("BCN", "Josep Tarradellas Barcelona-El Prat", "Barcelona", "41.2974", "2.0833")
+let madJSON = airportJSON("MAD", "Adolfo Suárez Madrid-Barajas", "Madrid", "40.4983", "-3.5676")
+let lhrJSON = airportJSON("LHR", "London Heathrow", "London", "51.47", "-0.4543")
+func segmentJSON(_ number: String, _ from: String, _ to: String, _ departure: Int) -> String {
+    #"{"flight_number":"\#(number)","carrier":"KrakenAir","origin":\#(from),"destination":\#(to),"departure_time":{"seconds":\#(departure),"nanos":0},"arrival_time":{"seconds":\#(departure + 5100),"nanos":500000000},"duration":{"seconds":5100,"nanos":500000000}}"#
+}
+func flightJSON(_ id: Int, _ cabin: String) -> String {
+    #"{"id":"FL-\#(id)","segments":[\#(segmentJSON("KK10" + String(id), bcnJSON, madJSON, 1_688_896_800 + id * 3600)),\#(segmentJSON("KK20" + String(id), madJSON, lhrJSON, 1_688_906_800 + id * 3600))],"cabin":"\#(cabin)","price":{"currency":"EUR","units":\#(100 + id),"nanos":990000000},"seats_left":\#(id),"amenities":["wifi","meal","power","lounge"],"total_duration":{"seconds":12600,"nanos":0},"baggage_allowance":{"cabin":1,"checked":2},"fare_code":"YFLEX\#(id)"}"#
+}
+let flightsValue = try! Value(json: #"{"flights":[\#(flightJSON(1, "BUSINESS")),\#(flightJSON(2, "ECONOMY")),\#(flightJSON(3, "FIRST")),\#(flightJSON(4, "PREMIUM_ECONOMY"))],"airports":{"BCN":\#(bcnJSON),"MAD":\#(madJSON),"LHR":\#(lhrJSON)},"next_cursor":"c2","total_results":"3","searched_at":{"seconds":1688898600,"nanos":1000}}"#)
+
+let catalogURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("catalogs/flights/flights.pb")
+let flightsCatalog = try! GRPCCatalog.load([catalogURL.path])
+let responseType = flightsCatalog.message(named: "flight_finder.FlightFinderResponse")!
+let protoEncoder = MessageEncoder(catalog: flightsCatalog)
+let protoDecoder = MessageDecoder(catalog: flightsCatalog)
+let protoBytes = try! protoEncoder.encode(flightsValue, as: responseType)
+let generated = try! FlightFinder_FlightFinderResponse(serializedBytes: protoBytes)
+precondition(generated.flights.count == 4 && generated.airports.count == 3, "the generated code read a different message")
+
+pendingHeading = "\n(f) protobuf, \(formatBytes(protoBytes.count)) message: ratio = generated median / ours median (target >= 0.5)\n"
+let generatedDecode = bench("protobuf decode", "swift-protobuf generated", bytes: protoBytes.count) {
+    blackHole(try! FlightFinder_FlightFinderResponse(serializedBytes: protoBytes))
+}
+let oursDecode = bench("protobuf decode", "ours → Value (descriptors)", bytes: protoBytes.count, baseline: generatedDecode) {
+    blackHole(try! protoDecoder.decode(protoBytes, as: responseType))
+}
+let generatedEncode = bench("protobuf encode", "swift-protobuf generated", bytes: protoBytes.count) {
+    let bytes: [UInt8] = try! generated.serializedBytes()
+    blackHole(bytes)
+}
+var protoBuffer: [UInt8] = []
+let oursEncode = bench("protobuf encode", "ours Value → (descriptors)", bytes: protoBytes.count, baseline: generatedEncode) {
+    protoBuffer.removeAll(keepingCapacity: true)
+    try! protoEncoder.encode(flightsValue, as: responseType, into: &protoBuffer)
+    blackHole(protoBuffer.count)
+}
+if let generatedDecode, let oursDecode, let generatedEncode, let oursEncode {
+    print("  → speed vs generated: decode \(fixed(generatedDecode.median / oursDecode.median, 2))×, encode \(fixed(generatedEncode.median / oursEncode.median, 2))× (target >= 0.5)")
 }
 
 // MARK: - Summary

@@ -1,0 +1,1 @@
+../../../Sources/GRPC/Base64.swift

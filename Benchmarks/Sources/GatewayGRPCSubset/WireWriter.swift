@@ -1,0 +1,1 @@
+../../../Sources/GRPC/WireWriter.swift
