@@ -122,6 +122,18 @@ import Testing
         }
     }
 
+    @Test func aMalformedAnswerIsAServerErrorAndTheGatewayGoesOn() async throws {
+        try await Self.withFlights([#"""
+            {"endpoint": "/book", "input_headers": ["X-Garbage"], "backend": [{"url_pattern": "/flight_finder.Flights/BookFlight",
+               "extra_config": {"backend/grpc": {}}}]}
+            """#]) { gateway in
+            let broken = try await TestHTTP.request(gateway.url + "/book", headers: [("X-Garbage", "1")])
+            #expect(broken.status == 500)
+            let fine = try await TestHTTP.request(gateway.url + "/book")
+            #expect(fine.status == 200)
+        }
+    }
+
     @Test func anUnknownMethodIsAConfigurationError() async throws {
         let config = """
         {"version": 3, "extra_config": {"grpc": {"catalog": ["\(Self.catalog)"]}},

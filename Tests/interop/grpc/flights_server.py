@@ -85,6 +85,8 @@ def book_flight(raw, context):
         if metadata.get("x-details"):
             context.set_trailing_metadata((("grpc-status-details-bin", status_details(code.value[0], message)),))
         context.abort(code, message)
+    if metadata.get("x-garbage"):
+        return b"\x0a\xff\xff\xff\xff\x0f"  # a length beyond the message
     return b""
 
 
