@@ -25,4 +25,24 @@ enum GRPCTimeout {
         }
         return "\(maxValue)H"
     }
+
+    /// A `grpc-timeout` value as nanoseconds: 1 to 8 digits and a unit
+    /// letter; `nil` when malformed.
+    static func nanoseconds(parsing text: Substring) -> Int64? {
+        guard let unit = text.last, (2...9).contains(text.count) else { return nil }
+        let digits = text.dropLast()
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(digits) else { return nil }
+        let scale: Int64
+        switch unit {
+        case "n": scale = 1
+        case "u": scale = 1_000
+        case "m": scale = 1_000_000
+        case "S": scale = 1_000_000_000
+        case "M": scale = 60_000_000_000
+        case "H": scale = 3_600_000_000_000
+        default: return nil
+        }
+        let (product, overflow) = value.multipliedReportingOverflow(by: scale)
+        return overflow ? Int64.max : product
+    }
 }

@@ -59,7 +59,7 @@ struct CheckCommand: ParsableCommand {
         }
         // `check` is strict: what `run` only warns about fails here.
         do {
-            let adapterProblems = try ProtocolModules.adapters(for: service).adapters.problems(service)
+            let adapterProblems = try ProtocolModules.load(for: service).problems(service)
             if !adapterProblems.errors.isEmpty || !adapterProblems.warnings.isEmpty {
                 report(ConfigError(adapterProblems.errors + adapterProblems.warnings), file: config)
                 failed = true

@@ -6,13 +6,33 @@ import GatewayWebSocket
 
 /// The protocol modules wired into the gateway: the one list `run`, `check`
 /// and the tests share.
-enum ProtocolModules {
+struct ProtocolModules {
+    let adapters: BackendAdapters
+    /// The service's gRPC catalog, loaded once for the backends and the server.
+    let catalog: GRPCCatalog
+    /// Catalog conflicts and missing imports: `run` logs them.
+    let warnings: [String]
+
     /// Backend namespaces that rewrite an HTTP backend's request and answer;
     /// gRPC backends use the service's catalog, loaded here once.
-    static func adapters(for service: ServiceConfig) throws(ConfigError) -> (adapters: BackendAdapters, warnings: [String]) {
+    static func load(for service: ServiceConfig) throws(ConfigError) -> ProtocolModules {
         let catalog = try GRPCBackend.catalog(of: service)
         let adapters = BackendAdapters([GraphQLBackend.adapter, SOAPBackend.adapter, GRPCBackend.adapter(catalog: catalog)])
-        return (adapters, catalog.warnings.map { "[SERVICE: gRPC] \($0)" })
+        return ProtocolModules(adapters: adapters, catalog: catalog, warnings: catalog.warnings.map { "[SERVICE: gRPC] \($0)" })
+    }
+
+    /// The gRPC server, when `grpc.server` configures one.
+    func grpcServer(for service: ServiceConfig, client: HTTPBackendClient) throws(ConfigError) -> GRPCServer? {
+        guard GRPCServer.isConfigured(service) else { return nil }
+        return try GRPCServer(service: service, catalog: catalog, client: client, adapters: adapters)
+    }
+
+    /// Every problem of the modules' settings: errors stop the gateway,
+    /// warnings are logged by `run` and fail `check`.
+    func problems(_ service: ServiceConfig) -> (errors: [ConfigProblem], warnings: [ConfigProblem]) {
+        let endpoints = adapters.problems(service)
+        let server = GRPCServer.problems(service: service, catalog: catalog, adapters: adapters)
+        return (endpoints.errors + server.errors, endpoints.warnings + server.warnings)
     }
 
     /// Service namespaces the modules read besides the adapters' own.

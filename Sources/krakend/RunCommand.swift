@@ -31,19 +31,15 @@ struct RunCommand: AsyncParsableCommand {
         if debug { service.debugEndpoint = true }
 
         let logger = Self.makeLogger(service: service, debug: debug)
-        let adapters: BackendAdapters
+        let modules: ProtocolModules
         do {
-            let modules = try ProtocolModules.adapters(for: service)
-            adapters = modules.adapters
+            modules = try ProtocolModules.load(for: service)
             for warning in modules.warnings { logger.warning("\(warning)") }
         } catch {
             report(error, file: config)
             throw ExitCode.failure
         }
-        Self.reportNamespaces(service, adapters: adapters, logger: logger)
-        for warning in adapters.problems(service).warnings {
-            logger.warning("\(warning)")
-        }
+        Self.reportNamespaces(service, adapters: modules.adapters, logger: logger)
 
         var settings: ServerSettings
         do { settings = try ServerSettings(service) } catch {
@@ -54,8 +50,10 @@ struct RunCommand: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
         let gateway: Gateway
+        let grpcServer: GRPCServer?
         do {
-            gateway = try Gateway(config: service, client: client, logger: logger, adapters: adapters)
+            gateway = try Gateway(config: service, client: client, logger: logger, adapters: modules.adapters)
+            grpcServer = try modules.grpcServer(for: service, client: client)
         } catch {
             report(error, file: config)
             await client.shutdown()
@@ -64,16 +62,23 @@ struct RunCommand: AsyncParsableCommand {
 
         let server: GatewayServer
         do {
-            server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
+            server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
         } catch where settings.host == "::" {
             // No IPv6 on this machine: listen on every IPv4 address instead.
             settings.host = "0.0.0.0"
-            server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
+            server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
+        }
+        for warning in modules.problems(service).warnings {
+            logger.warning("\(warning)")
+        }
+        if let grpcServer {
+            logger.info("gRPC server on the same port: \(grpcServer.serviceNames.count) services, reflection and health included")
         }
         logger.info("Listening on port: \(server.port)")
 
         await Self.waitForTermination()
         logger.info("Shutting down: draining in-flight requests")
+        grpcServer?.beginShutdown()
         await server.shutdown()
         await client.shutdown()
         logger.info("Stopped")
@@ -104,9 +109,6 @@ struct RunCommand: AsyncParsableCommand {
     static func reportNamespaces(_ service: ServiceConfig, adapters: BackendAdapters, logger: Logger) {
         let planned = Set(ProtocolModules.planned)
         let understood = Gateway.understoodNamespaces.union(adapters.namespaces).union(ProtocolModules.serviceNamespaces)
-        if service.extraConfig[GRPCBackend.catalogNamespace]?["server"] != nil {
-            logger.warning("the gRPC server (grpc.server) is not supported yet by this gateway: its settings are ignored")
-        }
         var seen = Set(service.extraConfig.keys)
         for e in service.endpoints {
             seen.formUnion(e.extraConfig.keys)

@@ -34,6 +34,17 @@ public enum ConfigParser {
         return config
     }
 
+    /// An endpoint that lives outside `endpoints` (a gRPC server method), read
+    /// by the same rules; `params` are the `{names}` its backends may use
+    /// besides the ones in its path.
+    public static func parseEndpoint(_ object: [String: Value], path: String, params: Set<String>, service: ServiceConfig) throws(ConfigError) -> EndpointConfig {
+        let problems = ProblemList()
+        let endpoint = readEndpoint(ObjectReader(object: object, path: path, problems: problems), index: 0, service: service, extraParams: params)
+        if !problems.items.isEmpty { throw ConfigError(problems.items) }
+        guard let endpoint else { throw ConfigError(path: path, "not an endpoint") }
+        return endpoint
+    }
+
     static func readService(_ root: ObjectReader, into config: inout ServiceConfig) {
         if let v = root.string("name") { config.name = v }
         if let v = root.int("port") {
@@ -114,7 +125,7 @@ public enum ConfigParser {
         return o
     }
 
-    static func readEndpoint(_ e: ObjectReader, index: Int, service: ServiceConfig) -> EndpointConfig? {
+    static func readEndpoint(_ e: ObjectReader, index: Int, service: ServiceConfig, extraParams: Set<String> = []) -> EndpointConfig? {
         guard let path = e.string("endpoint") else {
             if !e.has("endpoint") { e.problems.add(e.path, "missing \"endpoint\"") }
             return nil
@@ -144,7 +155,7 @@ public enum ConfigParser {
         }
         if backendReaders.isEmpty { e.problem("backend", "endpoint \(endpoint.method) \(path) needs at least one backend") }
         let isSequential = endpoint.extraConfig["proxy"]?["sequential"]?.boolValue == true
-        let endpointParams = Set(URLPattern.parameterNames(in: path))
+        let endpointParams = Set(URLPattern.parameterNames(in: path)).union(extraParams)
         for b in backendReaders {
             if let backend = readBackend(b, endpoint: endpoint, service: service, endpointParams: endpointParams, sequential: isSequential) {
                 endpoint.backends.append(backend)

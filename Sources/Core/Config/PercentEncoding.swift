@@ -11,6 +11,12 @@ enum PercentEncoding {
         encode(s, spaceAsPlus: false) { "$&+,/:;=@!'()*".utf8.contains($0) }
     }
 
+    /// A value that must stay one path segment or one query value wherever
+    /// it lands: only unreserved bytes kept, everything else `%XX`.
+    static func component(_ s: String) -> String {
+        encode(s, spaceAsPlus: false) { _ in false }
+    }
+
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     private static func encode(_ s: String, spaceAsPlus: Bool, alsoKeep: (UInt8) -> Bool) -> String {

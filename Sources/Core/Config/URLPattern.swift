@@ -64,4 +64,10 @@ public struct URLPattern: Sendable, Equatable {
     public static func escape(_ value: String, inQuery: Bool) -> String {
         inQuery ? PercentEncoding.queryComponent(value) : PercentEncoding.path(value)
     }
+
+    /// A value from outside a URL (a gRPC message field) for any `{param}`:
+    /// escaped so it can neither leave its path segment nor add a query string.
+    public static func escapeComponent(_ value: String) -> String {
+        PercentEncoding.component(value)
+    }
 }

@@ -80,6 +80,19 @@ public final class Gateway: HTTPApplication {
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run, runOnLoop: pipe.runsOnLoop ? pipe.run : nil)
     }
 
+    /// The proxy pipe of an endpoint that is not routed (a gRPC server
+    /// method): its backends, called and merged as any endpoint's.
+    public static func endpointProxy(_ endpoint: EndpointConfig, config: ServiceConfig, client: HTTPBackendClient,
+                                     adapters: BackendAdapters, bodyLimit: Int = 64 << 20) throws(ConfigError) -> EndpointProxy {
+        let forwarding = ParameterForwarding(inputHeaders: endpoint.inputHeaders, inputQueryStrings: endpoint.inputQueryStrings)
+        let caches = SharedCaches()
+        let pipes = try endpoint.backends.map { (backend) throws(ConfigError) in
+            try BackendPipe(backend: HTTPBackend(config: backend, endpointForwarding: forwarding, client: client, settings: config.client,
+                                                 adapter: try adapters.adapter(for: backend)), caches: caches)
+        }
+        return EndpointProxy(endpoint: try MergingEndpoint(pipes: pipes, config: endpoint, responder: EndpointResponder(router: config.router), bodyLimit: bodyLimit))
+    }
+
     public func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest {
         let uri = head.uri[...]
         let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri

@@ -78,12 +78,21 @@ final class MergingEndpoint: Sendable {
             _ = pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop)
         }
         let accept = request.head.headers.first(name: "accept")
+        callBackends(context: context, body: backendBody, deadline: deadline, on: loop) { outcomes in
+            self.respond(outcomes, accept: accept, writer: writer)
+        }
+    }
+
+    /// The parallel calls on `loop`'s own connections; `done` runs on `loop`
+    /// when the last answer is in.
+    func callBackends(context: RequestContext, body: BackendBody, deadline: NIODeadline, on loop: EventLoop,
+                      done: @escaping @Sendable ([Outcome]) -> Void) {
         let outcomes = NIOLoopBoundBox([Outcome](), eventLoop: loop)
         let total = pipes.count
         for (index, pipe) in pipes.enumerated() {
-            pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop).whenSuccess { result in
+            pipe.call(context: context, body: body, deadline: deadline, previous: [], on: loop).whenSuccess { result in
                 outcomes.value.append((index, result))
-                if outcomes.value.count == total { self.respond(outcomes.value, accept: accept, writer: writer) }
+                if outcomes.value.count == total { done(outcomes.value) }
             }
         }
     }
@@ -144,7 +153,9 @@ final class MergingEndpoint: Sendable {
         }
     }
 
-    func respond(_ outcomes: [Outcome], accept: String?, writer: ResponseWriter) {
+    /// The outcomes as one answer: data merged in the order it came, the
+    /// failures kept for the status.
+    func merge(_ outcomes: [Outcome]) -> MergedAnswer {
         var merged: [String: Value] = [:]
         var errors: [BackendCallError] = []
         var succeeded = 0
@@ -173,15 +184,19 @@ final class MergingEndpoint: Sendable {
             merged.merge(staticProxy.data) { _, new in new }
             hasData = true
         }
-        guard hasData else {
-            respondFailure(errors, writer: writer)
+        // KrakenD calls complete (and cacheable) only an answer with data.
+        return MergedAnswer(data: hasData ? merged : nil, complete: complete && !merged.isEmpty, errors: errors)
+    }
+
+    func respond(_ outcomes: [Outcome], accept: String?, writer: ResponseWriter) {
+        let answer = merge(outcomes)
+        guard let data = answer.data else {
+            respondFailure(answer.errors, writer: writer)
             return
         }
-        // KrakenD calls complete (and cacheable) only an answer with data.
-        let completed = complete && !merged.isEmpty
-        var headers = responder.baseHeaders(completed: completed)
-        if completed, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
-        let rendered = ResponseRendering.render(.object(merged), encoding: outputEncoding, accept: accept)
+        var headers = responder.baseHeaders(completed: answer.complete)
+        if answer.complete, let cacheControl { headers.add(name: "Cache-Control", value: cacheControl) }
+        let rendered = ResponseRendering.render(.object(data), encoding: outputEncoding, accept: accept)
         headers.add(name: "Content-Type", value: rendered.contentType)
         writer.respond(status: .ok, headers: headers, body: ByteBuffer(bytes: rendered.body))
     }
@@ -201,6 +216,44 @@ final class MergingEndpoint: Sendable {
     }
 }
 
+
+/// What the backends of one request gave, merged.
+public struct MergedAnswer: Sendable {
+    /// The merged data; `nil` when no backend gave any.
+    public var data: [String: Value]?
+    /// Every backend answered well, and there is data.
+    public var complete: Bool
+    /// The failures, in the order they came.
+    public var errors: [BackendCallError]
+}
+
+/// An endpoint's backends and merge without the HTTP rendering: what a gRPC
+/// server method runs. Built once at start-up.
+public struct EndpointProxy: Sendable {
+    let endpoint: MergingEndpoint
+    /// The endpoint's `timeout`.
+    public var timeout: Duration { endpoint.timeout }
+
+    /// Calls the backends with `body` (already JSON, as a client's) and merges
+    /// their answers; the future completes on `loop`.
+    public func call(context: RequestContext, body: ByteBuffer?, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<MergedAnswer> {
+        let backendBody = body.map { BackendBody(buffer: $0, chunked: true) } ?? .none
+        for pipe in endpoint.shadowPipes {
+            _ = pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop)
+        }
+        let endpoint = self.endpoint
+        guard endpoint.runsOnLoop else {
+            return loop.makeFutureWithTask {
+                endpoint.merge(await endpoint.callBackends(context: context, body: backendBody, deadline: deadline))
+            }
+        }
+        let promise = loop.makePromise(of: MergedAnswer.self)
+        endpoint.callBackends(context: context, body: backendBody, deadline: deadline, on: loop) { outcomes in
+            promise.succeed(endpoint.merge(outcomes))
+        }
+        return promise.futureResult
+    }
+}
 
 /// `concurrent_calls`: N identical calls, the first success wins; when all
 /// fail, the last failure is the answer.

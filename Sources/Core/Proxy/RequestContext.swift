@@ -23,6 +23,18 @@ public struct RequestContext: Sendable {
         return raw.map { QueryString.unescape($0[...], plusIsSpace: false) ?? $0 }
     }
 
+    /// A request that did not come as HTTP/1 (a gRPC call): its metadata as
+    /// headers, its `{params}` already decoded.
+    public init(method: String, path: String, headers: HTTPHeaders, params: [String: String], connection: ConnectionInfo) {
+        self.method = method
+        self.path = path[...]
+        query = QueryString()
+        self.headers = headers
+        self.params = params
+        clientIP = connection.remoteAddress?.ipAddress.map(Self.unmapped)
+        host = headers.first(name: ":authority") ?? headers.first(name: "host")
+    }
+
     public init(head: HTTPRequestHead, params: [(name: String, value: String)], connection: ConnectionInfo) {
         method = head.method.rawValue
         let uri = head.uri[...]

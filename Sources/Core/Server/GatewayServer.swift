@@ -27,7 +27,10 @@ public final class GatewayServer: Sendable {
         self.quiesce = quiesce
     }
 
-    public static func start(settings: ServerSettings, app: HTTPApplication, group: EventLoopGroup) async throws -> GatewayServer {
+    /// Starts listening. `streamServices` take the HTTP/2 streams they accept
+    /// (gRPC) before the HTTP application sees them.
+    public static func start(settings: ServerSettings, app: HTTPApplication, streamServices: [any HTTP2StreamService] = [],
+                             group: EventLoopGroup) async throws -> GatewayServer {
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -42,7 +45,7 @@ public final class GatewayServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configureConnection(channel, settings: settings, app: app)
+                    try Self.configureConnection(channel, settings: settings, app: app, services: streamServices)
                 }
             }
         let channel = try await bootstrap.bind(host: settings.host, port: settings.port).get()
@@ -64,7 +67,7 @@ public final class GatewayServer: Sendable {
 
     // MARK: pipelines
 
-    static func configureConnection(_ channel: Channel, settings: ServerSettings, app: HTTPApplication) throws {
+    static func configureConnection(_ channel: Channel, settings: ServerSettings, app: HTTPApplication, services: [any HTTP2StreamService]) throws {
         let sync = channel.pipeline.syncOperations
         if let tls = settings.tls {
             try sync.addHandler(NIOSSLServerHandler(context: tls))
@@ -72,7 +75,7 @@ public final class GatewayServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     switch result {
                     case .negotiated("h2"):
-                        try configureHTTP2(channel.pipeline.syncOperations, channel: channel, settings: settings, app: app, isTLS: true)
+                        try configureHTTP2(channel.pipeline.syncOperations, channel: channel, settings: settings, app: app, services: services, isTLS: true)
                     default:
                         try configureHTTP1(channel.pipeline.syncOperations, settings: settings, app: app, isTLS: true)
                     }
@@ -81,7 +84,7 @@ public final class GatewayServer: Sendable {
         } else {
             try sync.addHandler(ByteToMessageHandler(ProtocolSniffer(
                 http1: { try configureHTTP1($0, settings: settings, app: app, isTLS: false) },
-                http2: { try configureHTTP2($0, channel: channel, settings: settings, app: app, isTLS: false) }
+                http2: { try configureHTTP2($0, channel: channel, settings: settings, app: app, services: services, isTLS: false) }
             )))
         }
     }
@@ -99,17 +102,33 @@ public final class GatewayServer: Sendable {
         try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit))
     }
 
-    static func configureHTTP2(_ sync: ChannelPipeline.SynchronousOperations, channel: Channel, settings: ServerSettings, app: HTTPApplication, isTLS: Bool) throws {
+    static func configureHTTP2(_ sync: ChannelPipeline.SynchronousOperations, channel: Channel, settings: ServerSettings, app: HTTPApplication,
+                               services: [any HTTP2StreamService], isTLS: Bool) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings.append(HTTP2Setting(parameter: .maxHeaderListSize, value: min(settings.maxHeaderBytes, 1 << 24)))
+        // Graceful close (GOAWAY, then close once the open streams are done) on
+        // shutdown, and Go's idle rule for HTTP/2 connections too.
+        let idle = settings.idleTimeout > .zero ? settings.idleTimeout : settings.readTimeout
+        let management = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(maxIdleTime: idle > .zero ? TimeAmount(idle) : nil, maxAge: nil, maxGraceTime: nil, keepalive: nil))
         _ = try sync.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(), position: .last,
+            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(),
+            streamDelegate: management.http2StreamDelegate, position: .last,
             inboundStreamInitializer: { stream in
                 stream.eventLoop.makeCompletedFuture {
-                    let streamSync = stream.pipeline.syncOperations
-                    try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                    try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
+                    let http = { (streamSync: ChannelPipeline.SynchronousOperations) throws in
+                        try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                        try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
+                    }
+                    if services.isEmpty {
+                        try http(stream.pipeline.syncOperations)
+                    } else {
+                        let connection = ConnectionInfo(remoteAddress: channel.remoteAddress, isHTTP2: true, isTLS: isTLS)
+                        try stream.pipeline.syncOperations.addHandler(HTTP2StreamDispatcher(services: services, connection: connection, http: http))
+                    }
                 }
             })
+        try sync.addHandler(management)
     }
 }

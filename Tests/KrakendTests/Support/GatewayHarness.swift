@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayCore
+import GatewayGRPC
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -12,6 +13,7 @@ import NIOPosix
 final class GatewayHarness: @unchecked Sendable {
     let server: GatewayServer
     let client: HTTPBackendClient
+    let grpcServer: GRPCServer?
     var port: Int { server.port }
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -21,23 +23,30 @@ final class GatewayHarness: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
         let gateway: Gateway
-        do { gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: try ProtocolModules.adapters(for: config).adapters) } catch {
+        let grpcServer: GRPCServer?
+        do {
+            let modules = try ProtocolModules.load(for: config)
+            gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: modules.adapters)
+            grpcServer = try modules.grpcServer(for: config, client: client)
+        } catch {
             await client.shutdown()  // a client must be shut down before it goes away
             throw error
         }
         var settings = try ServerSettings(config)
         settings.host = "127.0.0.1"
         settings.port = 0
-        let server = try await GatewayServer.start(settings: settings, app: gateway, group: group)
-        return GatewayHarness(server: server, client: client)
+        let server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
+        return GatewayHarness(server: server, client: client, grpcServer: grpcServer)
     }
 
-    private init(server: GatewayServer, client: HTTPBackendClient) {
+    private init(server: GatewayServer, client: HTTPBackendClient, grpcServer: GRPCServer?) {
         self.server = server
         self.client = client
+        self.grpcServer = grpcServer
     }
 
     func stop() async {
+        grpcServer?.beginShutdown()
         await server.shutdown(deadline: .seconds(2))
         await client.shutdown()
     }

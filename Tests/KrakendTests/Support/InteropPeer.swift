@@ -69,3 +69,28 @@ func withInteropPeer<T>(_ script: String, _ body: (InteropPeer) async throws -> 
         throw error
     }
 }
+
+/// A client-side script from Tests/interop run to its end: its exit status
+/// and everything it printed. Killed if it outlives `timeout`.
+enum InteropScript {
+    static func run(_ script: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", InteropPeer.interopDirectory.appendingPathComponent(script).path] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = process.standardOutput
+        try process.run()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text)
+    }
+}

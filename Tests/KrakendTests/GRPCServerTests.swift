@@ -1,0 +1,278 @@
+import Foundation
+import GatewayCore
+import GatewayGRPC
+import NIOCore
+import NIOPosix
+import Testing
+
+/// The gRPC server on the REST port (`extra_config.grpc.server`): methods
+/// served from HTTP backends, the status mapping, the protocol's limits and
+/// bad calls, health. Calls go through the project's gRPC client or frame by
+/// frame (`RawGRPCCall`); Tests/interop/grpc/gateway_suite.py does the same
+/// with grpcio, against gRPC backends, over TLS and through reflection.
+@Suite struct GRPCServerTests {
+    static let catalogPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/grpc/inspect.pb").path
+    static let catalog = try! GRPCCatalog.load([catalogPath])
+    static let client = try! GRPCClient(group: MultiThreadedEventLoopGroup.singleton)
+    static let echo = "/gateway.test.Inspect/Echo"
+
+    /// A gateway whose `gateway.test.Inspect` service has the methods given,
+    /// and a REST endpoint `/rest` on the same backend.
+    static func config(_ backend: EchoBackend, methods: String) -> String {
+        """
+        {"version": 3, "timeout": "3s", "host": ["\(backend.url)"],
+         "extra_config": {"grpc": {"catalog": ["\(catalogPath)"],
+           "server": {"services": [{"name": "gateway.test.Inspect", "methods": [\(methods)]}]}}},
+         "endpoints": [{"endpoint": "/rest", "backend": [{"url_pattern": "/json?body=%7B%22rest%22%3Atrue%7D"}]}]}
+        """
+    }
+
+    struct Answer {
+        var status: GRPCStatusCode
+        var message: String
+        var headers: GRPCMetadata
+        var reply: Value?
+    }
+
+    /// A unary call with a request given as data.
+    static func call(_ port: Int, _ request: Value, path: String = echo, metadata: [(String, String)] = [],
+                     timeout: Duration = .seconds(10)) async throws -> Answer {
+        let method = try #require(catalog.method(path: path))
+        let bytes = try MessageEncoder(catalog: catalog).encode(request, as: method.input)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let response = try await client.unary(host: "127.0.0.1:\(port)", path: path, message: bytes, metadata: metadata,
+                                              deadline: .now() + TimeAmount(timeout), on: loop).get()
+        var reply: Value?
+        if response.status == .ok, let body = response.body {
+            reply = try MessageDecoder(catalog: catalog).decode(Array(body.readableBytesView), as: method.output)
+        }
+        return Answer(status: response.status, message: response.message, headers: response.headers, reply: reply)
+    }
+
+    static func withServer(methods: String, _ body: (EchoBackend, GatewayHarness) async throws -> Void) async throws {
+        try await withBackendAndGateway({ config($0, methods: methods) }, body)
+    }
+
+    @Test func aMethodIsAnEndpointOfHTTPBackendsOnTheRESTPort() async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "input_headers": ["X-Tenant"], "payload_params": {"id": "id", "page.cursor": "cursor"},
+             "backend": [{"url_pattern": "/echo/items/{id}?cursor={cursor}", "group": "received"}]}
+            """) { _, gateway in
+            let request = try Value(json: #"{"id": "a/b c&d", "page": {"cursor": "p1"}, "count": 3, "tags": ["x"]}"#)
+            async let grpc = Self.call(gateway.port, request, metadata: [("x-tenant", "acme"), ("x-secret", "nope")])
+            // REST keeps working on the same port, over HTTP/1.1 and h2c, at the same time.
+            async let rest = TestHTTP.request(gateway.url + "/rest")
+            async let h2c = HTTP2PriorKnowledgeClient.get(port: gateway.port, path: "/rest")
+            let (answer, restAnswer, h2cAnswer) = try await (grpc, rest, h2c)
+            #expect(restAnswer.body == #"{"rest":true}"#)
+            #expect(h2cAnswer.body == #"{"rest":true}"#)
+            #expect(answer.status == .ok, "\(answer.message)")
+            #expect(answer.headers["x-krakend-completed"] == "true")
+            let received = try #require(answer.reply?["received"])
+            #expect(received["method"] == .string("POST"))
+            // A message value stays one path segment and cannot add a query string.
+            #expect(received["path"] == .string("/echo/items/a%2Fb%20c%26d"))
+            #expect(received["query"]?["cursor"] == .array([.string("p1")]))
+            #expect(received["headers"]?["X-Tenant"] == .array([.string("acme")]))
+            #expect(received["headers"]?["X-Secret"] == nil)
+            // The backend gets the request message as JSON, every field present.
+            let sent = try Value(json: try #require(received["body"]?.stringValue))
+            #expect(sent == (try Value(json: #"{"id": "a/b c&d", "page": {"cursor": "p1", "size": 0}, "count": 3, "tags": ["x"]}"#)))
+        }
+    }
+
+    @Test func theMergedDataIsEncodedIntoTheResponseMessage() async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "backend": [
+              {"url_pattern": "/json?body=%7B%22text%22%3A%22hi%22%2C%22undeclared%22%3A1%7D"},
+              {"url_pattern": "/json?body=%7B%22number%22%3A42%2C%22list%22%3A%5B%22a%22%2C%22b%22%5D%7D", "mapping": {"list": "items"}}]}
+            """) { _, gateway in
+            let answer = try await Self.call(gateway.port, .object([:]))
+            #expect(answer.status == .ok, "\(answer.message)")
+            #expect(answer.reply == (try Value(json: #"{"received": null, "text": "hi", "number": 42, "items": ["a", "b"]}"#)))
+        }
+    }
+
+    @Test func dataThatDoesNotFitTheMessageIsInternal() async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22number%22%3A%22many%22%7D"}]}
+            """) { _, gateway in
+            let answer = try await Self.call(gateway.port, .object([:]))
+            #expect(answer.status == .internal)
+            #expect(answer.message.contains("gateway.test.EchoReply"), "\(answer.message)")
+            #expect(answer.message.contains("number"), "\(answer.message)")
+        }
+    }
+
+    @Test(arguments: [(400, GRPCStatusCode.internal), (401, .unauthenticated), (403, .permissionDenied), (404, .unimplemented),
+                      (429, .unavailable), (500, .unknown), (502, .unavailable), (503, .unavailable), (504, .unavailable)])
+    func httpStatusesBecomeGRPCCodes(_ status: Int, _ code: GRPCStatusCode) async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "payload_params": {"id": "code"}, "backend": [{"url_pattern": "/status/{code}"}]}
+            """) { _, gateway in
+            let answer = try await Self.call(gateway.port, .object(["id": .string(String(status))]))
+            #expect(answer.status == code, "\(status): \(answer.message)")
+        }
+    }
+
+    @Test func anUnreachableBackendIsUnavailableAndASlowOneDeadlineExceeded() async throws {
+        try await withClosedLoopbackPort { closed in
+            try await Self.withServer(methods: """
+                {"name": "Echo", "payload_params": {"id": "ms"},
+                 "backend": [{"url_pattern": "/slow/{ms}", "host": ["http://127.0.0.1:\(closed)"]}]}
+                """) { _, gateway in
+                let answer = try await Self.call(gateway.port, .object(["id": .string("1")]))
+                #expect(answer.status == .unavailable, "\(answer.message)")
+            }
+        }
+        try await Self.withServer(methods: """
+            {"name": "Echo", "payload_params": {"id": "ms"}, "backend": [{"url_pattern": "/slow/{ms}"}]}
+            """) { _, gateway in
+            // The client's grpc-timeout is the deadline: the server answers DEADLINE_EXCEEDED itself.
+            let request = try #require(Self.catalog.method(path: Self.echo))
+            let bytes = try MessageEncoder(catalog: Self.catalog).encode(.object(["id": .string("5000")]), as: request.input)
+            let answer = try await RawGRPCCall.send(port: gateway.port, path: Self.echo, extra: [("grpc-timeout", "300m")],
+                                                    body: RawGRPCCall.frame(bytes))
+            #expect(answer.grpcStatus == GRPCStatusCode.deadlineExceeded.rawValue, "\(answer.headerBlocks)")
+        }
+    }
+
+    @Test func unknownServicesAndMethodsAreUnimplemented() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/echo"}]}"#) { _, gateway in
+            let service = try await RawGRPCCall.send(port: gateway.port, path: "/nope.Service/Echo", body: RawGRPCCall.frame([]))
+            #expect(service.grpcStatus == GRPCStatusCode.unimplemented.rawValue)
+            #expect(service.grpcMessage == "unknown service nope.Service")
+            // Trailers-only: one HEADERS block with the HTTP status and the gRPC one.
+            #expect(service.headerBlocks.count == 1)
+            #expect(service.status == "200")
+            let method = try await RawGRPCCall.send(port: gateway.port, path: "/gateway.test.Inspect/Other", body: RawGRPCCall.frame([]))
+            #expect(method.grpcMessage == "unknown method Other for service gateway.test.Inspect")
+        }
+    }
+
+    @Test func badCallsGetTheRightStatusAndTheServerGoesOn() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
+            let port = gateway.port
+            let malformed = try await RawGRPCCall.send(port: port, path: Self.echo, body: RawGRPCCall.frame([0x0A, 0xFF]))
+            #expect(malformed.grpcStatus == GRPCStatusCode.invalidArgument.rawValue, "\(malformed.headerBlocks)")
+            let halfSent = try await RawGRPCCall.send(port: port, path: Self.echo, body: Array(RawGRPCCall.frame([0x0A, 1, 0x41]).dropLast()))
+            #expect(halfSent.grpcStatus == GRPCStatusCode.internal.rawValue, "\(halfSent.headerBlocks)")
+            let longerThanPrefix = try await RawGRPCCall.send(port: port, path: Self.echo, body: RawGRPCCall.frame([]) + [0, 0])
+            #expect(longerThanPrefix.grpcStatus == GRPCStatusCode.internal.rawValue, "\(longerThanPrefix.headerBlocks)")
+            let twoMessages = try await RawGRPCCall.send(port: port, path: Self.echo, body: RawGRPCCall.frame([]) + RawGRPCCall.frame([]))
+            #expect(twoMessages.grpcStatus == GRPCStatusCode.unimplemented.rawValue, "\(twoMessages.headerBlocks)")
+            let noMessage = try await RawGRPCCall.send(port: port, path: Self.echo, body: [])
+            #expect(noMessage.grpcStatus == GRPCStatusCode.unimplemented.rawValue, "\(noMessage.headerBlocks)")
+            let flagWithoutEncoding = try await RawGRPCCall.send(port: port, path: Self.echo, body: RawGRPCCall.frame([], compressed: true))
+            #expect(flagWithoutEncoding.grpcStatus == GRPCStatusCode.internal.rawValue)
+            let unknownEncoding = try await RawGRPCCall.send(port: port, path: Self.echo, extra: [("grpc-encoding", "snappy")], body: RawGRPCCall.frame([]))
+            #expect(unknownEncoding.grpcStatus == GRPCStatusCode.unimplemented.rawValue)
+            #expect(unknownEncoding.headerBlocks.last?.first(name: "grpc-accept-encoding") == "gzip")
+            let badTimeout = try await RawGRPCCall.send(port: port, path: Self.echo, extra: [("grpc-timeout", "soon")], body: RawGRPCCall.frame([]))
+            #expect(badTimeout.grpcStatus == GRPCStatusCode.internal.rawValue)
+            // 4 MiB is the receive limit: the prefix alone is enough to refuse.
+            let oversize = try await RawGRPCCall.send(port: port, path: Self.echo, body: [0, 0, 0x40, 0, 1], endStream: false)
+            #expect(oversize.grpcStatus == GRPCStatusCode.resourceExhausted.rawValue, "\(oversize.headerBlocks)")
+            let get = try await RawGRPCCall.send(port: port, path: Self.echo, method: "GET", body: [])
+            #expect(get.status == "405")
+            // After all that, the server still answers a good call.
+            let good = try await Self.call(port, .object([:]))
+            #expect(good.status == .ok)
+            #expect(good.reply?["text"] == .string("ok"))
+        }
+    }
+
+    @Test func gzipRequestsAreReadAndAnsweredInKind() async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "payload_params": {"id": "id"}, "backend": [{"url_pattern": "/echo/{id}", "allow": ["path"], "mapping": {"path": "text"}}]}
+            """) { _, gateway in
+            let method = try #require(Self.catalog.method(path: Self.echo))
+            let bytes = try MessageEncoder(catalog: Self.catalog).encode(.object(["id": .string(String(repeating: "z", count: 300))]), as: method.input)
+            let answer = try await RawGRPCCall.send(port: gateway.port, path: Self.echo,
+                                                    extra: [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "gzip")],
+                                                    body: RawGRPCCall.frame(GRPCTestGzip.compress(bytes), compressed: true))
+            #expect(answer.grpcStatus == 0, "\(answer.headerBlocks)")
+            #expect(answer.headerBlocks.first?.first(name: "grpc-encoding") == "gzip")
+            #expect(answer.data.first == 1)  // the answer's message is compressed
+            let reply = try GRPCTestGzip.decompress(Array(answer.data.dropFirst(5)))
+            let text = try MessageDecoder(catalog: Self.catalog).decode(reply, as: method.output)["text"]
+            #expect(text == .string("/echo/" + String(repeating: "z", count: 300)))
+        }
+    }
+
+    @Test func healthReportsServingForTheServerAndItsServices() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/echo"}]}"#) { _, gateway in
+            // grpc.health.v1.HealthCheckRequest{service = 1}; the answer's status 1 is SERVING.
+            func check(_ service: String) async throws -> RawGRPCCall.Answer {
+                try await RawGRPCCall.send(port: gateway.port, path: "/grpc.health.v1.Health/Check",
+                                           body: RawGRPCCall.frame([0x0A, UInt8(service.utf8.count)] + Array(service.utf8)))
+            }
+            let server = try await check("")
+            #expect(server.grpcStatus == 0)
+            #expect(Array(server.data.dropFirst(5)) == [0x08, 1])
+            #expect(Array(try await check("gateway.test.Inspect").data.dropFirst(5)) == [0x08, 1])
+            #expect(try await check("nope").grpcStatus == GRPCStatusCode.notFound.rawValue)
+        }
+    }
+
+    @Test func aMethodWithJWTValidationRefusesEveryCallUntilItIsEnforced() async throws {
+        try await Self.withServer(methods: """
+            {"name": "Echo", "extra_config": {"auth/validator": {"alg": "RS256", "jwk_url": "http://127.0.0.1:1/jwks"}},
+             "backend": [{"url_pattern": "/echo"}]}
+            """) { backend, gateway in
+            let answer = try await Self.call(gateway.port, .object([:]))
+            #expect(answer.status == .unauthenticated)
+            #expect(backend.requestCount == 0)
+        }
+    }
+
+    @Test func checkReportsEveryServerProblemWithItsPath() async throws {
+        let config = """
+        {"version": 3, "host": ["http://127.0.0.1:1"], "extra_config": {"grpc": {"catalog": ["\(Self.catalogPath)"],
+          "server": {"services": [
+            {"name": "nope.Service", "methods": []},
+            {"name": "gateway.test.Inspect", "methods": [
+              {"name": "Missing", "backend": [{"url_pattern": "/x"}]},
+              {"name": "Watch", "backend": [{"url_pattern": "/x"}]},
+              {"name": "Echo", "payload_params": {"id": "id"}, "backend": [{"url_pattern": "/x/{id}/{other}"}]},
+              {"name": "Echo", "extra_config": {"auth/validator": {"alg": "RS256"}}, "backend": [{"url_pattern": "/x"}]}]}]}}}}
+        """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-server-\(UUID().uuidString).json").path
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let result = try await KrakendProcess.run(["check", "-c", path])
+            #expect(result.status != 0)
+            let text = result.stderr
+            #expect(text.contains("extra_config.grpc.server.services[0].name"), "\(text)")
+            #expect(text.contains("services[1].methods[0].name"), "\(text)")
+            #expect(text.contains("services[1].methods[1].name") && text.contains("streaming"), "\(text)")
+            #expect(text.contains("services[1].methods[2].backend[0].url_pattern") && text.contains("{other}"), "\(text)")
+            #expect(text.contains("services[1].methods[3].extra_config.auth/validator") && text.contains("not enforced"), "\(text)")
+        }
+    }
+}
+
+/// gzip as the system's gzip writes and reads it: an implementation the
+/// gateway's own deflate and inflate are checked against.
+enum GRPCTestGzip {
+    static func compress(_ bytes: [UInt8]) throws -> [UInt8] { try run(["-c"], bytes) }
+    static func decompress(_ bytes: [UInt8]) throws -> [UInt8] { try run(["-dc"], bytes) }
+
+    static func run(_ arguments: [String], _ input: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip"] + arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+        return Array(output)
+    }
+}
