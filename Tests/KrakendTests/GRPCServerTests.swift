@@ -183,6 +183,60 @@ import Testing
         }
     }
 
+    /// HTTP/2 frames written by hand: (type, flags, stream, payload).
+    static func frame(_ type: UInt8, flags: UInt8 = 0, stream: UInt32 = 0, _ payload: [UInt8]) -> [UInt8] {
+        let n = payload.count
+        return [UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF), type, flags,
+                UInt8(stream >> 24), UInt8(stream >> 16 & 0xFF), UInt8(stream >> 8 & 0xFF), UInt8(stream & 0xFF)] + payload
+    }
+
+    /// The frames in bytes a server sent: (type, stream, first 4 payload bytes as an error code where there is one).
+    static func frames(in bytes: [UInt8]) -> [(type: UInt8, stream: UInt32, code: UInt32?)] {
+        var out: [(UInt8, UInt32, UInt32?)] = []
+        var i = 0
+        while i + 9 <= bytes.count {
+            let length = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2])
+            let stream = UInt32(bytes[i + 5] & 0x7F) << 24 | UInt32(bytes[i + 6]) << 16 | UInt32(bytes[i + 7]) << 8 | UInt32(bytes[i + 8])
+            let payload = Array(bytes[min(i + 9, bytes.count)..<min(i + 9 + length, bytes.count)])
+            let be = { (at: Int) -> UInt32? in at + 4 <= payload.count ? payload[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) } : nil }
+            let type = bytes[i + 3]
+            out.append((type, stream, type == 3 ? be(0) : type == 7 ? be(4) : nil))
+            i += 9 + length
+        }
+        return out
+    }
+
+    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + frame(4, [])
+
+    @Test func garbageFramesFailTheConnectionAndOthersGoOn() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
+            // A DATA frame on stream 0 and a frame of an unknown size: a connection error.
+            let (reply, closed) = try RawSocket.exchangeUntilClosed(port: gateway.port, Self.preface + Self.frame(0, [1, 2, 3]) + [0xFF, 0xFF, 0xFF, 9, 9])
+            let goaway = Self.frames(in: reply).first { $0.type == 7 }
+            #expect(closed, "the connection stayed open after its error")
+            #expect(goaway?.code == 1, "no GOAWAY(PROTOCOL_ERROR) in \(Self.frames(in: reply))")
+            #expect(try await Self.call(gateway.port, .object([:])).reply?["text"] == .string("ok"))
+        }
+    }
+
+    @Test func aClientOpeningThousandsOfStreamsIsRefusedBeyondTheLimit() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
+            // 2000 calls opened and never finished (no END_STREAM, no message).
+            let path = Array(Self.echo.utf8), type = Array("application/grpc".utf8)
+            let block: [UInt8] = [0x83, 0x86, 0x04, UInt8(path.count)] + path + [0x0F, 0x10, UInt8(type.count)] + type
+            var bytes = Self.preface
+            for n in 0..<2000 { bytes += Self.frame(1, flags: 0x04, stream: UInt32(2 * n + 1), block) }
+            let reply = try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 2)
+            let frames = Self.frames(in: reply)
+            let refused = frames.filter { $0.type == 3 && $0.code == 7 }.count
+            let goaway = frames.first { $0.type == 7 }
+            // Past the advertised 100 concurrent streams: each refused, or the connection ended.
+            #expect(refused >= 1900 || goaway != nil, "refused \(refused) streams, frames: \(frames.prefix(20))")
+            // The calls that were let in were dropped with the connection; others are served.
+            #expect(try await Self.call(gateway.port, .object([:])).reply?["text"] == .string("ok"))
+        }
+    }
+
     @Test func gzipRequestsAreReadAndAnsweredInKind() async throws {
         try await Self.withServer(methods: """
             {"name": "Echo", "payload_params": {"id": "id"}, "backend": [{"url_pattern": "/echo/{id}", "allow": ["path"], "mapping": {"path": "text"}}]}
@@ -267,7 +321,7 @@ enum GRPCTestGzip {
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
-        try process.run()
+        try ProcessLauncher.run(process)
         stdin.fileHandleForWriting.write(Data(input))
         try stdin.fileHandleForWriting.close()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()

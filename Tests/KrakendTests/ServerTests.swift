@@ -3,6 +3,7 @@ import Foundation
 import GatewayCore
 import NIOCore
 import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import Testing
@@ -129,5 +130,28 @@ struct ServerTests {
         await #expect(throws: (any Error).self) { try await RawSocket.exchangeAsync(port: gateway.port, "GET /__health HTTP/1.1\r\n\r\n") }
         await gateway.client.shutdown()
         await backend.stop()
+    }
+
+    @Test func shutdownClosesIdleHTTP2ConnectionsWithGoaway() async throws {
+        let gateway = try await GatewayHarness.start(Self.config())
+        // An h2c connection that made one request and now sits idle.
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
+                        inboundStreamInitializer: { $0.eventLoop.makeSucceededVoidFuture() })
+                }
+            }
+            .connect(host: "127.0.0.1", port: gateway.port).get()
+        let closed = channel.eventLoop.makePromise(of: Bool.self)
+        channel.closeFuture.whenComplete { _ in closed.succeed(true) }
+        // Bounded: a connection the server leaves open fails the test instead of hanging it.
+        let giveUp = channel.eventLoop.scheduleTask(in: .seconds(10)) { closed.succeed(false) }
+        await gateway.server.shutdown(deadline: .seconds(10))
+        #expect(try await closed.futureResult.get(), "the idle HTTP/2 connection was not closed by the shutdown")
+        giveUp.cancel()
+        channel.close(promise: nil)
+        await gateway.client.shutdown()
     }
 }

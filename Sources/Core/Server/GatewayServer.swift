@@ -130,5 +130,7 @@ public final class GatewayServer: Sendable {
                 }
             })
         try sync.addHandler(management)
+        // A connection error (GOAWAY sent) ends the connection.
+        try sync.addHandler(NIOCloseOnErrorHandler())
     }
 }

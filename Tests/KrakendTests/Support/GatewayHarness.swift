@@ -78,6 +78,17 @@ enum TestHTTP {
 enum RawSocket {
     /// Sends `bytes`, then reads until the peer closes or `timeout` passes.
     static func exchange(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> String {
+        String(decoding: try exchangeBytes(port: port, bytes, timeout: timeout), as: UTF8.self)
+    }
+
+    /// `exchange` for binary protocols: the bytes as they came.
+    static func exchangeBytes(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> [UInt8] {
+        try exchangeUntilClosed(port: port, bytes, timeout: timeout).bytes
+    }
+
+    /// The bytes, and whether the peer closed the connection (rather than
+    /// the wait running out).
+    static func exchangeUntilClosed(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> (bytes: [UInt8], closedByPeer: Bool) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -101,10 +112,9 @@ enum RawSocket {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
+            if n <= 0 { return (out, n == 0 || errno == ECONNRESET) }
             out += buffer[0..<n]
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func exchange(port: Int, _ text: String, timeout: TimeInterval = 5) throws -> String {

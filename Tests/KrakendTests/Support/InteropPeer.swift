@@ -26,7 +26,7 @@ final class InteropPeer: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
-        try process.run()
+        try ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + timeout
         var found: Int?
         while found == nil, ContinuousClock.now < deadline, process.isRunning {
@@ -83,7 +83,7 @@ enum InteropScript {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
-        try process.run()
+        try ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {

@@ -54,7 +54,7 @@ final class KrakendProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        try ProcessLauncher.run(process)
     }
 
     deinit {
@@ -100,5 +100,19 @@ final class KrakendProcess {
     /// Runs `krakend arguments…` to completion.
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> Result {
         try await KrakendProcess(arguments, environment: environment).waitForExit(timeout: timeout)
+    }
+}
+
+/// Foundation's `Process.run` is not safe to call from several threads at
+/// once on Linux (seen here: a crash in its memcpy while parallel tests
+/// started processes): every test starts its processes through here, one at
+/// a time.
+enum ProcessLauncher {
+    private static let lock = NSLock()
+
+    static func run(_ process: Process) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try process.run()
     }
 }
