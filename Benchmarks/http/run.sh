@@ -71,6 +71,7 @@ ensure_tools() {
     [[ -n "$(find_nginx)" ]] || missing+=(nginx)
     command -v wrk >/dev/null 2>&1 || missing+=(wrk)
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
+    command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
     ((${#missing[@]} == 0)) && return 0
 
     log "installing: ${missing[*]}"
@@ -99,6 +100,7 @@ ensure_tools() {
     ((rc == 0)) || die "apt-get failed (exit $rc) installing ${missing[*]}"
     [[ -n "$(find_nginx)" ]] || die "nginx still not found after install"
     command -v wrk >/dev/null 2>&1 || die "wrk still not found after install"
+    command -v h2load >/dev/null 2>&1 || die "h2load still not found after install"
 }
 
 # ------------------------------------------------------------------ build ---
@@ -314,7 +316,9 @@ cfg = json.load(open(src))
 cfg["port"] = port
 catalog = cfg.get("extra_config", {}).get("grpc", {}).get("catalog", [])
 cfg.get("extra_config", {}).get("grpc", {})["catalog"] = [os.path.normpath(os.path.join(script_dir, c)) for c in catalog]
-for ep in cfg["endpoints"]:
+server = cfg.get("extra_config", {}).get("grpc", {}).get("server", {})
+methods = [m for s in server.get("services", []) for m in s.get("methods", [])]
+for ep in cfg["endpoints"] + methods:
     for be in ep["backend"]:
         if "backend/grpc" in be.get("extra_config", {}):
             be["host"] = ["127.0.0.1:" + grpc_port]  # h2c, no scheme
@@ -404,6 +408,46 @@ bench() { # bench NAME URL BASELINE [KEY...] (KEYS: see check_target)
     RESULTS+=("$name|$url|$baseline|$rps|$(to_ms "$p99")|$((${non2xx:-0} + ${sockerr:-0}))")
 }
 
+# gRPC unary calls with h2load: FindFlight with a small request message.
+# h2load counts any HTTP 200 as a success, so one call is checked first for
+# grpc-status 0. RATE (calls/s per connection, 0 = as fast as possible)
+# gives the moderate-load rows. p99 comes from h2load's per-request log.
+bench_grpc() { # bench_grpc NAME URL BASELINE CONNECTIONS STREAMS RATE
+    local name="$1" url="$2" baseline="$3" conns="$4" streams="$5" rate="$6"
+    local body="$WORK_DIR/findflight-request.bin"
+    printf '\x00\x00\x00\x00\x05\x12\x03LHR' >"$body"
+    if ! python3 - "$url" "$body" <<'PY'
+import sys, urllib.parse, grpc
+url = urllib.parse.urlparse(sys.argv[1])
+call = grpc.insecure_channel(url.netloc).unary_unary(url.path, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+try:
+    call(open(sys.argv[2], "rb").read()[5:], timeout=5)
+except grpc.RpcError as e:
+    print(f"{sys.argv[1]}: {e.code()} {e.details()}", file=sys.stderr)
+    sys.exit(1)
+PY
+    then
+        log "$name: $url did not answer grpc-status 0; not measured"
+        RESULTS+=("$name|$url|$baseline|ERR|ERR|-")
+        BROKEN=$((BROKEN + 1))
+        return 0
+    fi
+    local args=(-c "$conns" -m "$streams" -d "$body" -H "content-type: application/grpc" -H "te: trailers")
+    ((rate > 0)) && args+=(--rps "$rate")
+    log "$name: warm-up ${WARMUP}s, then ${DURATION}s  ($url, $conns connections x $streams streams, rate per connection: ${rate/#0/unlimited})"
+    local out="$WORK_DIR/h2load-$name.txt" logf="$WORK_DIR/h2load-$name.log"
+    h2load "${args[@]}" --warm-up-time="${WARMUP}s" -D "$DURATION" --log-file="$logf" "$url" >"$out" 2>&1 \
+        || { cat "$out" >&2; die "h2load failed against $url"; }
+    local rps p99 failed
+    rps="$(awk '/^finished in/ {gsub(/,/, ""); print $4}' "$out")"
+    failed="$(awk '/^requests:/ {gsub(/,/, ""); print $10 + $12}' "$out")"
+    p99="$(python3 -c 'import sys
+d = sorted(int(l.split()[2]) for l in open(sys.argv[1]) if len(l.split()) >= 3)
+print("%.3f" % (d[min(len(d) - 1, int(len(d) * 0.99))] / 1000) if d else "")' "$logf")"
+    [[ -n "$rps" && -n "$p99" ]] || { cat "$out" >&2; die "could not parse h2load output for $name"; }
+    RESULTS+=("$name|$url|$baseline|$rps|$p99|${failed:-0}")
+}
+
 lookup() { # lookup NAME FIELD -> value from RESULTS
     local line
     for line in "${RESULTS[@]}"; do
@@ -442,7 +486,9 @@ report() {
              "json/nginx req/s = $(ratio "$(lookup gw-json 4)" "$nginx_rps") (target >= 0.6)," \
              "merge3/nginx req/s = $(ratio "$(lookup gw-merge3 4)" "$nginx_rps") (target >= 0.5)," \
              "graphql/plain req/s = $(ratio "$(lookup gw-graphql 4)" "$(lookup gw-graphql-plain 4)") (target >= 0.8)," \
-             "grpc/plain req/s = $(ratio "$(lookup gw-grpc 4)" "$(lookup gw-grpc-plain 4)") (target >= 0.7)"
+             "grpc/plain req/s = $(ratio "$(lookup gw-grpc 4)" "$(lookup gw-grpc-plain 4)") (target >= 0.7)," \
+             "grpc-server/direct calls/s = $(ratio "$(lookup gw-grpc-server 4)" "$(lookup grpc-direct 4)") (target >= 0.5)," \
+             "grpc-server added p99 at 500 calls/s = $(awk -v a="$(lookup gw-grpc-server-500 5)" -v b="$(lookup grpc-direct-500 5)" 'BEGIN { printf "%.3f ms", a - b }') (target < 1 ms)"
     fi
 }
 
@@ -485,6 +531,16 @@ main() {
         # the same flights as a JSON file and as a gRPC answer decoded by the catalog
         bench gw-grpc-plain "$g/grpc-plain" gw-grpc-plain
         bench gw-grpc     "$g/grpc"       gw-grpc-plain
+    fi
+    # gRPC clients: the stand-in called directly, and through the gateway's
+    # gRPC server (decode, call the backend, encode), flat out and at a
+    # moderate rate (2 x 250 calls/s) for the added latency.
+    local find="/flight_finder.Flights/FindFlight"
+    bench_grpc grpc-direct "http://127.0.0.1:$GRPC_PORT$find" grpc-direct 16 8 0
+    bench_grpc grpc-direct-500 "http://127.0.0.1:$GRPC_PORT$find" grpc-direct-500 2 1 250
+    if [[ "$SKIP_GATEWAY" != "1" ]]; then
+        bench_grpc gw-grpc-server "$g$find" grpc-direct 16 8 0
+        bench_grpc gw-grpc-server-500 "$g$find" grpc-direct-500 2 1 250
     fi
 
     report

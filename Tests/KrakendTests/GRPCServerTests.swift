@@ -219,6 +219,22 @@ import Testing
         }
     }
 
+    @Test func aFrameForAFinishedStreamDoesNotEndTheConnection() async throws {
+        try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
+            // Clients send RST_STREAM or WINDOW_UPDATE for calls that just ended;
+            // here, for stream 1, closed by stream 3 opening first.
+            let path = Array(Self.echo.utf8), type = Array("application/grpc".utf8)
+            let block: [UInt8] = [0x83, 0x86, 0x04, UInt8(path.count)] + path + [0x0F, 0x10, UInt8(type.count)] + type
+            let call = { (stream: UInt32) in
+                Self.frame(1, flags: 0x04, stream: stream, block) + Self.frame(0, flags: 0x01, stream: stream, RawGRPCCall.frame([]))
+            }
+            let bytes = Self.preface + call(3) + Self.frame(3, stream: 1, [0, 0, 0, 8]) + call(5)
+            let frames = Self.frames(in: try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 2))
+            #expect(frames.contains { $0.type == 1 && $0.stream == 5 }, "no answer on stream 5: \(frames)")
+            #expect(!frames.contains { $0.type == 7 }, "the connection was ended: \(frames)")
+        }
+    }
+
     @Test func aClientOpeningThousandsOfStreamsIsRefusedBeyondTheLimit() async throws {
         try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
             // 2000 calls opened and never finished (no END_STREAM, no message).

@@ -154,4 +154,17 @@ struct ServerTests {
         channel.close(promise: nil)
         await gateway.client.shutdown()
     }
+
+    @Test func anH2CRequestInTheSamePacketAsThePrefaceIsAnswered() async throws {
+        try await withGateway(Self.config()) { gateway in
+            // GET /__health in the first packet, right after the preface: the
+            // sniffer hands these bytes on outside the socket's read.
+            let path = Array("/__health".utf8), authority = Array("localhost".utf8)
+            let block = [0x82, 0x86, 0x04, UInt8(path.count)] + path + [0x01, UInt8(authority.count)] + authority
+            let headers = GRPCServerTests.frame(1, flags: 0x05, stream: 1, block)
+            let reply = try RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + headers, timeout: 3)
+            let frames = GRPCServerTests.frames(in: reply)
+            #expect(frames.contains { $0.type == 1 && $0.stream == 1 }, "no answer on stream 1: \(frames)")
+        }
+    }
 }

@@ -82,10 +82,10 @@ public final class GatewayServer: Sendable {
                 }
             })
         } else {
-            try sync.addHandler(ByteToMessageHandler(ProtocolSniffer(
+            try sync.addHandler(ProtocolSniffer(
                 http1: { try configureHTTP1($0, settings: settings, app: app, isTLS: false) },
                 http2: { try configureHTTP2($0, channel: channel, settings: settings, app: app, services: services, isTLS: false) }
-            )))
+            ))
         }
     }
 
@@ -106,17 +106,15 @@ public final class GatewayServer: Sendable {
                                services: [any HTTP2StreamService], isTLS: Bool) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings.append(HTTP2Setting(parameter: .maxHeaderListSize, value: min(settings.maxHeaderBytes, 1 << 24)))
-        // Graceful close (GOAWAY, then close once the open streams are done) on
-        // shutdown, and Go's idle rule for HTTP/2 connections too.
         let idle = settings.idleTimeout > .zero ? settings.idleTimeout : settings.readTimeout
-        let management = NIOHTTP2ServerConnectionManagementHandler(
-            eventLoop: channel.eventLoop,
-            configuration: .init(maxIdleTime: idle > .zero ? TimeAmount(idle) : nil, maxAge: nil, maxGraceTime: nil, keepalive: nil))
+        let lifecycle = HTTP2ConnectionLifecycle(idleTimeout: idle > .zero ? TimeAmount(idle) : nil)
+        let tracked = NIOLoopBound(lifecycle, eventLoop: channel.eventLoop)
         _ = try sync.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(),
-            streamDelegate: management.http2StreamDelegate, position: .last,
+            mode: .server, connectionConfiguration: connection, streamConfiguration: .init(), position: .last,
             inboundStreamInitializer: { stream in
                 stream.eventLoop.makeCompletedFuture {
+                    tracked.value.streamOpened(try? stream.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID))
+                    stream.closeFuture.whenComplete { _ in tracked.value.streamClosed() }
                     let http = { (streamSync: ChannelPipeline.SynchronousOperations) throws in
                         try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                         try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
@@ -129,8 +127,8 @@ public final class GatewayServer: Sendable {
                     }
                 }
             })
-        try sync.addHandler(management)
-        // A connection error (GOAWAY sent) ends the connection.
-        try sync.addHandler(NIOCloseOnErrorHandler())
+        try sync.addHandler(lifecycle)
+        try sync.addHandler(HTTP2ConnectionErrorHandler())
     }
 }
+

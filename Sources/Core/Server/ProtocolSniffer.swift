@@ -2,14 +2,17 @@ import NIOCore
 
 /// On a plain-text connection, tells HTTP/2 with prior knowledge (which opens
 /// with the fixed preface `PRI * HTTP/2.0…`) from HTTP/1.1, then configures
-/// the pipeline for it and steps aside, passing on the bytes it read.
-final class ProtocolSniffer: ByteToMessageDecoder {
+/// the pipeline for it and steps aside, passing on the bytes it read. A
+/// connection that has not said which it speaks closes at shutdown.
+final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
     private let configureHTTP1: (ChannelPipeline.SynchronousOperations) throws -> Void
     private let configureHTTP2: (ChannelPipeline.SynchronousOperations) throws -> Void
+    private var buffered: ByteBuffer?
 
     init(http1: @escaping (ChannelPipeline.SynchronousOperations) throws -> Void,
          http2: @escaping (ChannelPipeline.SynchronousOperations) throws -> Void) {
@@ -17,24 +20,35 @@ final class ProtocolSniffer: ByteToMessageDecoder {
         self.configureHTTP2 = http2
     }
 
-    func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let n = min(buffer.readableBytes, Self.preface.count)
-        let matches = buffer.withUnsafeReadableBytes { bytes in
-            (0..<n).allSatisfy { bytes[$0] == Self.preface[$0] }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if var held = buffered {
+            held.writeBuffer(&bytes)
+            bytes = held
         }
-        if matches && n < Self.preface.count { return .needMoreData }
-        if matches { try configureHTTP2(context.pipeline.syncOperations) } else { try configureHTTP1(context.pipeline.syncOperations) }
-        // On removal, decodeLast passes on the bytes read so far.
+        let n = min(bytes.readableBytes, Self.preface.count)
+        let matches = bytes.withUnsafeReadableBytes { raw in (0..<n).allSatisfy { raw[$0] == Self.preface[$0] } }
+        if matches && n < Self.preface.count {
+            buffered = bytes
+            return
+        }
+        buffered = nil
+        do {
+            if matches { try configureHTTP2(context.pipeline.syncOperations) } else { try configureHTTP1(context.pipeline.syncOperations) }
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        // The bytes go on to the protocol's handlers, within this read.
+        context.fireChannelRead(wrapInboundOut(bytes))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        return .needMoreData
     }
 
-    /// Called as the sniffer leaves the pipeline: the bytes it held go to the
-    /// protocol handlers that now follow it.
-    func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        if buffer.readableBytes > 0, let bytes = buffer.readSlice(length: buffer.readableBytes) {
-            context.fireChannelRead(NIOAny(bytes))
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)
+            return
         }
-        return .needMoreData
+        context.fireUserInboundEventTriggered(event)
     }
 }
