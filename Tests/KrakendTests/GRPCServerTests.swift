@@ -283,6 +283,9 @@ import Testing
             #expect(Array(server.data.dropFirst(5)) == [0x08, 1])
             #expect(Array(try await check("gateway.test.Inspect").data.dropFirst(5)) == [0x08, 1])
             #expect(try await check("nope").grpcStatus == GRPCStatusCode.notFound.rawValue)
+            // Once shutdown begins, load balancers are told to go elsewhere (2 is NOT_SERVING).
+            gateway.grpcServer?.beginShutdown()
+            #expect(Array(try await check("").data.dropFirst(5)) == [0x08, 2])
         }
     }
 

@@ -135,15 +135,7 @@ struct ServerTests {
     @Test func shutdownClosesIdleHTTP2ConnectionsWithGoaway() async throws {
         let gateway = try await GatewayHarness.start(Self.config())
         // An h2c connection that made one request and now sits idle.
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
-                        inboundStreamInitializer: { $0.eventLoop.makeSucceededVoidFuture() })
-                }
-            }
-            .connect(host: "127.0.0.1", port: gateway.port).get()
+        let (channel, _) = try await HTTP2PriorKnowledgeClient.connect(port: gateway.port)
         let closed = channel.eventLoop.makePromise(of: Bool.self)
         channel.closeFuture.whenComplete { _ in closed.succeed(true) }
         // Bounded: a connection the server leaves open fails the test instead of hanging it.

@@ -13,18 +13,8 @@ enum HTTP2PriorKnowledgeClient {
     }
 
     static func get(port: Int, path: String) async throws -> Response {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let channel = try await ClientBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
-                        inboundStreamInitializer: { $0.eventLoop.makeSucceededVoidFuture() })
-                }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
+        let (channel, multiplexer) = try await connect(port: port)
         defer { channel.close(promise: nil) }
-        let multiplexer = try await channel.pipeline.handler(type: NIOHTTP2Handler.self).flatMapThrowing { try $0.syncMultiplexer() }.get()
         let promise = channel.eventLoop.makePromise(of: Response.self)
         let stream = try await multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture {
@@ -39,6 +29,27 @@ enum HTTP2PriorKnowledgeClient {
         let timeout = channel.eventLoop.scheduleTask(in: .seconds(10)) { promise.fail(ChannelError.connectTimeout(.seconds(10))) }
         defer { timeout.cancel() }
         return try await promise.futureResult.get()
+    }
+
+    /// A cleartext HTTP/2 connection (prior knowledge) to 127.0.0.1:`port`
+    /// and its multiplexer, for opening streams. The caller closes it.
+    static func connect(port: Int) async throws -> (Channel, NIOHTTP2Handler.StreamMultiplexer) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
+                        inboundStreamInitializer: { $0.eventLoop.makeSucceededVoidFuture() })
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        do {
+            let multiplexer = try await channel.pipeline.handler(type: NIOHTTP2Handler.self).flatMapThrowing { try $0.syncMultiplexer() }.get()
+            return (channel, multiplexer)
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
     }
 
     private final class ResponseCollector: ChannelInboundHandler {

@@ -30,17 +30,8 @@ enum RawGRPCCall {
     static func send(port: Int, path: String, extra: [(String, String)] = [], method: String = "POST",
                      contentType: String = "application/grpc", body: [UInt8], endStream: Bool = true,
                      timeout: TimeAmount = .seconds(10)) async throws -> Answer {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init(),
-                        inboundStreamInitializer: { $0.eventLoop.makeSucceededVoidFuture() })
-                }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
+        let (channel, multiplexer) = try await HTTP2PriorKnowledgeClient.connect(port: port)
         defer { channel.close(promise: nil) }
-        let multiplexer = try await channel.pipeline.handler(type: NIOHTTP2Handler.self).flatMapThrowing { try $0.syncMultiplexer() }.get()
         let promise = channel.eventLoop.makePromise(of: Answer.self)
         let stream = try await multiplexer.createStreamChannel { stream in
             stream.eventLoop.makeCompletedFuture { try stream.pipeline.syncOperations.addHandler(Collector(promise: promise)) }
