@@ -21,9 +21,11 @@ struct GRPCMethodEndpoint: Sendable {
         self.proxy = proxy
         payloadParams = config.payloadParams
         requiresJWT = config.requiresJWT
-        // The request as protojson-like data: enums, timestamps and durations
-        // as strings, every field present (zero values too, so params resolve).
+        // The request as protojson writes it: enums, timestamps and durations
+        // as strings, unset fields left out (so an unset `optional` field stays
+        // unset when a gRPC backend encodes the body again).
         var decoding = DecodingOptions()
+        decoding.removeUnsetValues = true
         decoding.enumAsString = true
         decoding.timestampAsString = true
         decoding.durationAsString = true

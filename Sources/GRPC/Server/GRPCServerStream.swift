@@ -156,7 +156,7 @@ final class GRPCServerStream: ChannelInboundHandler {
         } else {
             messages.append(bytes)
             if messages.count > 1 {
-                fail(.unimplemented, "grpc: a unary method takes one request message, got more", context: context)
+                fail(.internal, "grpc: client streaming protocol violation: a unary method takes one request message, got more", context: context)
             }
         }
     }
@@ -174,7 +174,7 @@ final class GRPCServerStream: ChannelInboundHandler {
             streaming?.inputEnded()
         case .unary(let run):
             guard messages.count == 1 else {
-                fail(.unimplemented, "grpc: a unary method takes one request message, got none", context: context)
+                fail(.internal, "grpc: half-closed without a request: a unary method takes one request message", context: context)
                 return
             }
             let request = GRPCServerRequest(path: path, headers: requestHeaders, message: messages[0], deadline: deadline,

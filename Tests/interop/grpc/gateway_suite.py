@@ -142,6 +142,8 @@ def find_flight():
     seen = json.loads(response.next_cursor)
     expect(seen["request"]["destination"] == "LHR" and seen["request"]["page"] == {"cursor": "c1"}, seen)
     expect(seen["request"]["cabins"] == ["BUSINESS"], seen)
+    # An unset `optional` field (max_stops) is still unset when it reaches the service.
+    expect("max_stops" not in seen["request"], seen["request"])
     expect(seen["metadata"].get("x-tenant") == "acme" and "x-not-allowed" not in seen["metadata"], seen["metadata"])
     expect(dict(call.initial_metadata()).get("x-krakend-completed") == "true", call.initial_metadata())
 
