@@ -195,7 +195,8 @@ final class GRPCServerStream: ChannelInboundHandler {
         guard !finished else { return }
         if let message = answer.message {
             sendHeaders(extra: answer.headers, context: context)
-            send(message, context: context)
+            // Headers, message and trailers leave in one flush.
+            send(message, flush: false, context: context)
         }
         finish(answer.status, answer.statusMessage, trailers: answer.trailers, context: context)
     }
@@ -216,7 +217,7 @@ final class GRPCServerStream: ChannelInboundHandler {
         context.write(wrapOutboundOut(.headers(.init(headers: headers))), promise: nil)
     }
 
-    private func send(_ message: ByteBuffer, context: ChannelHandlerContext) {
+    private func send(_ message: ByteBuffer, flush: Bool = true, context: ChannelHandlerContext) {
         guard !finished else { return }
         sendHeaders(context: context)
         let framed: ByteBuffer
@@ -230,7 +231,8 @@ final class GRPCServerStream: ChannelInboundHandler {
         } else {
             framed = GRPCFraming.frame(message, allocator: context.channel.allocator)
         }
-        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(framed)))), promise: nil)
+        context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(framed)))), promise: nil)
+        if flush { context.flush() }
     }
 
     /// The status, as trailers, or as the whole answer when nothing was sent yet.
