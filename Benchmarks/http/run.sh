@@ -276,6 +276,20 @@ EOF
     start_nginx backend "$dir/nginx.conf" "$dir" "$BACKEND_PORT"
 }
 
+# A real gRPC server (grpcio, Tests/interop/grpc/flights_server.py): its
+# BookFlight decodes the request and answers an empty Booking.
+start_grpcio() {
+    local dir="$WORK_DIR/grpcio"
+    mkdir -p "$dir"
+    # It serves until its stdin closes: a FIFO whose writer this script holds.
+    mkfifo "$dir/stdin"
+    python3 "$REPO_ROOT/Tests/interop/grpc/flights_server.py" "$GRPCIO_PORT" <"$dir/stdin" >"$dir/server.log" 2>&1 &
+    PIDS+=($!)
+    exec 7>"$dir/stdin"
+    wait_for_port "$GRPCIO_PORT" "$!" grpcio "$dir/server.log"
+    log "grpcio flight finder listening on 127.0.0.1:$GRPCIO_PORT"
+}
+
 start_proxy() {
     local dir="$WORK_DIR/proxy"
     mkdir -p "$dir"
@@ -309,9 +323,9 @@ EOF
 start_gateway() {
     local dir="$WORK_DIR/gateway"
     mkdir -p "$dir"
-    python3 - "$SCRIPT_DIR/krakend.json" "$dir/krakend.json" "$GATEWAY_PORT" "$BACKEND_PORT" "$GRPC_PORT" "$SCRIPT_DIR" <<'PY'
+    python3 - "$SCRIPT_DIR/krakend.json" "$dir/krakend.json" "$GATEWAY_PORT" "$BACKEND_PORT" "$GRPC_PORT" "$SCRIPT_DIR" "$GRPCIO_PORT" <<'PY'
 import json, os, sys
-src, dst, port, backend_port, grpc_port, script_dir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+src, dst, port, backend_port, grpc_port, script_dir, grpcio_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
 cfg = json.load(open(src))
 cfg["port"] = port
 catalog = cfg.get("extra_config", {}).get("grpc", {}).get("catalog", [])
@@ -320,7 +334,9 @@ server = cfg.get("extra_config", {}).get("grpc", {}).get("server", {})
 methods = [m for s in server.get("services", []) for m in s.get("methods", [])]
 for ep in cfg["endpoints"] + methods:
     for be in ep["backend"]:
-        if "backend/grpc" in be.get("extra_config", {}):
+        if be["url_pattern"].endswith("/BookFlight"):
+            be["host"] = ["127.0.0.1:" + grpcio_port]  # the real gRPC server
+        elif "backend/grpc" in be.get("extra_config", {}):
             be["host"] = ["127.0.0.1:" + grpc_port]  # h2c, no scheme
         else:
             be["host"] = ["http://127.0.0.1:" + backend_port]
@@ -487,7 +503,8 @@ report() {
              "merge3/nginx req/s = $(ratio "$(lookup gw-merge3 4)" "$nginx_rps") (target >= 0.5)," \
              "graphql/plain req/s = $(ratio "$(lookup gw-graphql 4)" "$(lookup gw-graphql-plain 4)") (target >= 0.8)," \
              "grpc/plain req/s = $(ratio "$(lookup gw-grpc 4)" "$(lookup gw-grpc-plain 4)") (target >= 0.7)," \
-             "grpc-server/direct calls/s = $(ratio "$(lookup gw-grpc-server 4)" "$(lookup grpc-direct 4)") (target >= 0.5)," \
+             "grpc-server/direct calls/s = $(ratio "$(lookup gw-grpc-server 4)" "$(lookup grpc-direct 4)") against the nginx stand-in," \
+             "$(ratio "$(lookup gw-grpc-server-grpcio 4)" "$(lookup grpcio-direct 4)") against grpcio (target >= 0.5)," \
              "grpc-server added p99 at 500 calls/s = $(awk -v a="$(lookup gw-grpc-server-500 5)" -v b="$(lookup grpc-direct-500 5)" 'BEGIN { printf "%.3f ms", a - b }') (target < 1 ms)"
     fi
 }
@@ -505,8 +522,9 @@ main() {
     trap 'exit 143' TERM
     WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/krakend-bench.XXXXXX")"
 
-    read -r BACKEND_PORT PROXY_PORT GATEWAY_PORT GRPC_PORT < <(free_ports 4)
+    read -r BACKEND_PORT PROXY_PORT GATEWAY_PORT GRPC_PORT GRPCIO_PORT < <(free_ports 5)
     start_backend
+    start_grpcio
     start_proxy
     [[ "$SKIP_GATEWAY" == "1" ]] || start_gateway
 
@@ -538,9 +556,13 @@ main() {
     local find="/flight_finder.Flights/FindFlight"
     bench_grpc grpc-direct "http://127.0.0.1:$GRPC_PORT$find" grpc-direct 16 8 0
     bench_grpc grpc-direct-500 "http://127.0.0.1:$GRPC_PORT$find" grpc-direct-500 2 1 250
+    # The same beside a real gRPC server (grpcio, one Python process).
+    local book="/flight_finder.Flights/BookFlight"
+    bench_grpc grpcio-direct "http://127.0.0.1:$GRPCIO_PORT$book" grpcio-direct 16 8 0
     if [[ "$SKIP_GATEWAY" != "1" ]]; then
         bench_grpc gw-grpc-server "$g$find" grpc-direct 16 8 0
         bench_grpc gw-grpc-server-500 "$g$find" grpc-direct-500 2 1 250
+        bench_grpc gw-grpc-server-grpcio "$g$book" grpcio-direct 16 8 0
     fi
 
     report
