@@ -157,6 +157,10 @@ struct ServerTests {
             let reply = try RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + headers, timeout: 3)
             let frames = GRPCServerTests.frames(in: reply)
             #expect(frames.contains { $0.type == 1 && $0.stream == 1 }, "no answer on stream 1: \(frames)")
+            // HTTP/2 allows a request without :authority: it is answered too, not reset.
+            let bare = GRPCServerTests.frame(1, flags: 0x05, stream: 1, [0x82, 0x86, 0x04, UInt8(path.count)] + path)
+            let bareFrames = GRPCServerTests.frames(in: try RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + bare, timeout: 3))
+            #expect(bareFrames.contains { $0.type == 1 && $0.stream == 1 }, "no answer without :authority: \(bareFrames)")
         }
     }
 }

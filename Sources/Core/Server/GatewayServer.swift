@@ -119,12 +119,8 @@ public final class GatewayServer: Sendable {
                         try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                         try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
                     }
-                    if services.isEmpty {
-                        try http(stream.pipeline.syncOperations)
-                    } else {
-                        let connection = ConnectionInfo(remoteAddress: channel.remoteAddress, isHTTP2: true, isTLS: isTLS)
-                        try stream.pipeline.syncOperations.addHandler(HTTP2StreamDispatcher(services: services, connection: connection, http: http))
-                    }
+                    let connection = ConnectionInfo(remoteAddress: channel.remoteAddress, isHTTP2: true, isTLS: isTLS)
+                    try stream.pipeline.syncOperations.addHandler(HTTP2StreamDispatcher(services: services, connection: connection, http: http))
                 }
             })
         try sync.addHandler(lifecycle)

@@ -18,6 +18,7 @@ public protocol HTTP2StreamService: Sendable {
 /// and steps aside.
 final class HTTP2StreamDispatcher: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
+    typealias InboundOut = HTTP2Frame.FramePayload
 
     private let services: [any HTTP2StreamService]
     private let connection: ConnectionInfo
@@ -31,11 +32,13 @@ final class HTTP2StreamDispatcher: ChannelInboundHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let sync = context.pipeline.syncOperations
+        var payload = unwrapInboundIn(data)
         do {
-            if case .headers(let headers) = unwrapInboundIn(data),
+            if case .headers(let headers) = payload,
                let service = services.first(where: { $0.accepts(headers.headers) }) {
                 try service.configure(sync, connection: connection)
             } else {
+                Self.addAuthority(to: &payload)
                 try http(sync)
             }
         } catch {
@@ -43,7 +46,31 @@ final class HTTP2StreamDispatcher: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         // The request headers go on to the new handlers, then the dispatcher leaves.
-        context.fireChannelRead(data)
+        context.fireChannelRead(wrapInboundOut(payload))
         sync.removeHandler(context: context, promise: nil)
+    }
+}
+
+extension HTTP2StreamDispatcher {
+    /// HTTP/2 lets a request leave out `:authority`; NIO's HTTP/1 view of the
+    /// stream needs it (it becomes `Host`), so it is taken from a `host`
+    /// header, or left empty, rather than the stream being reset.
+    static func addAuthority(to payload: inout HTTP2Frame.FramePayload) {
+        guard case .headers(var frame) = payload, !frame.headers.contains(name: ":authority") else { return }
+        let host = frame.headers.first(name: "host") ?? ""
+        frame.headers.remove(name: "host")
+        // Pseudo-headers come first.
+        var headers = HPACKHeaders()
+        var added = false
+        for (name, value, indexing) in frame.headers {
+            if !added && !name.hasPrefix(":") {
+                headers.add(name: ":authority", value: host)
+                added = true
+            }
+            headers.add(name: name, value: value, indexing: indexing)
+        }
+        if !added { headers.add(name: ":authority", value: host) }
+        frame.headers = headers
+        payload = .headers(frame)
     }
 }
