@@ -67,7 +67,8 @@ public final class HTTP1ConnectionPool: Sendable {
 /// The connections of one event loop. Every method runs on that loop (the
 /// pool hops there first), which is what makes the unchecked Sendable safe.
 final class LoopPool: @unchecked Sendable {
-    struct Connection {
+    /// Used on the pool's event loop only, like the pool itself.
+    struct Connection: @unchecked Sendable {
         let channel: Channel
         let exchange: HTTP1ExchangeHandler
     }
@@ -86,25 +87,41 @@ final class LoopPool: @unchecked Sendable {
     func execute(_ request: HTTP1Request, deadline: NIODeadline, retry: Bool) -> EventLoopFuture<HTTP1Response> {
         eventLoop.assertInEventLoop()
         let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
-        let reused = popIdle(key)
-        let connection = reused.map { eventLoop.makeSucceededFuture($0) } ?? connect(key, deadline: deadline)
-        return connection.flatMap { connection in
-            let promise = self.eventLoop.makePromise(of: HTTP1Response.self)
-            connection.exchange.start(promise)
-            let sent = self.send(request, on: connection, deadline: deadline, bodyFollows: false)
-            // Once answered, the connection is reusable when both sides keep it alive.
-            return promise.futureResult.always { result in
-                let reusable: Bool = { if case .success(let r) = result { return r.head.isKeepAlive } else { return false } }()
-                self.finish(connection, key: key, timer: sent.timer, reusable: reusable && sent.keepAlive, streamed: false)
-            }
-        }.flatMapError { error in
-            // A pooled connection the backend had closed: try once more on a new one,
-            // when the request can be sent twice without harm (as Go's client does).
-            if reused != nil, retry, let e = error as? HTTP1ClientError, e.beforeResponse, request.isReplayable {
-                return self.execute(request, deadline: deadline, retry: false)
-            }
-            return self.eventLoop.makeFailedFuture(error)
+        // A pooled connection is used at once: no future to wait on (each one
+        // costs allocations and generic-metadata look-ups on the hot path).
+        if let connection = popIdle(key) {
+            return exchange(request, on: connection, key: key, deadline: deadline, retryOnStaleConnection: retry)
         }
+        return connect(key, deadline: deadline).flatMap { connection in
+            self.exchange(request, on: connection, key: key, deadline: deadline, retryOnStaleConnection: false)
+        }
+    }
+
+    /// One request on one connection; the connection goes back to the pool
+    /// (or is closed) once answered. A pooled connection the backend had
+    /// closed is retried once on a new one when the request can be sent twice
+    /// without harm (as Go's client does).
+    private func exchange(_ request: HTTP1Request, on connection: Connection, key: HTTP1ConnectionPool.Key, deadline: NIODeadline,
+                          retryOnStaleConnection: Bool) -> EventLoopFuture<HTTP1Response> {
+        let answer = eventLoop.makePromise(of: HTTP1Response.self)
+        connection.exchange.start(answer)
+        let sent = send(request, on: connection, deadline: deadline, bodyFollows: false)
+        let result = eventLoop.makePromise(of: HTTP1Response.self)
+        answer.futureResult.whenComplete { outcome in
+            switch outcome {
+            case .success(let response):
+                self.finish(connection, key: key, timer: sent.timer, reusable: response.head.isKeepAlive && sent.keepAlive, streamed: false)
+                result.succeed(response)
+            case .failure(let error):
+                self.finish(connection, key: key, timer: sent.timer, reusable: false, streamed: false)
+                if retryOnStaleConnection, let e = error as? HTTP1ClientError, e.beforeResponse, request.isReplayable {
+                    result.completeWith(self.execute(request, deadline: deadline, retry: false))
+                } else {
+                    result.fail(error)
+                }
+            }
+        }
+        return result.futureResult
     }
 
     struct StartedExchange: Sendable {

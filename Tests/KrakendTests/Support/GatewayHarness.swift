@@ -18,7 +18,14 @@ final class GatewayHarness: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     static func start(_ json: String, environment: [String: String] = [:]) async throws -> GatewayHarness {
-        let document = try Value(json: json)
+        var document = try Value(json: json)
+        // Tests are about behaviour, not about the 2 s default: a loaded CI
+        // machine running hundreds of tests at once must not turn a slow
+        // backend answer into a timeout. Tests of timeouts set their own.
+        if case .object(var root) = document, root["timeout"] == nil {
+            root["timeout"] = .string("10s")
+            document = .object(root)
+        }
         let config = try ConfigParser.parse(document, environment: environment)
         let group = MultiThreadedEventLoopGroup.singleton
         let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
