@@ -91,15 +91,10 @@ public struct GRPCBackend: BackendAdapter {
 
     public func adapt(_ fetch: inout HTTPBackendClient.Fetch, context: RequestContext, forwarding: ParameterForwarding) throws(BackendCallError) {
         var clientHeaders: [(String, String)] = []
-        var metadata: [(String, String)] = []
-        for (name, value) in fetch.headers {
-            let lower = name.lowercased()
-            if Self.notMetadata.contains(lower) { continue }
-            if context.headers.contains(name: name) { clientHeaders.append((lower, value)) }
-            var key = headerMapping[lower] ?? lower
-            if key.hasPrefix("grpc") { key = "in-" + key }
-            metadata.append((key, value))
+        for (name, value) in fetch.headers where context.headers.contains(name: name) && !Self.notMetadata.contains(name.lowercased()) {
+            clientHeaders.append((name.lowercased(), value))
         }
+        let metadata = metadata(from: fetch.headers)
         var body: Value?
         if fill.useRequestBody, let buffer = fetch.body, buffer.readableBytes > 0 {
             do { body = try Value(json: buffer.readableBytesView) } catch {
@@ -115,20 +110,38 @@ public struct GRPCBackend: BackendAdapter {
         fetch.headers = HTTPHeaders(metadata)
     }
 
+    /// The backend's metadata from the headers the gateway would send an HTTP
+    /// backend: lowercased, renamed by `header_mapping`, `grpc*` as `in-grpc*`,
+    /// without the HTTP-only ones.
+    func metadata(from headers: HTTPHeaders) -> [(String, String)] {
+        var metadata: [(String, String)] = []
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if Self.notMetadata.contains(lower) { continue }
+            var key = headerMapping[lower] ?? lower
+            if key.hasPrefix("grpc") { key = "in-" + key }
+            metadata.append((key, value))
+        }
+        return metadata
+    }
+
     public func send(_ fetch: HTTPBackendClient.Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response>? {
         // `host + url_pattern`: the host is what comes before the method's path.
         let host = fetch.url.hasSuffix(method.path) ? String(fetch.url.dropLast(method.path.count)) : fetch.url
-        let message = fetch.body ?? ByteBuffer()
         let metadata = fetch.headers.map { ($0.name, $0.value) }
-        var call = client.unary(host: host, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
-        if alternateHostOnError, hosts.count > 1, let index = hosts.firstIndex(of: host) {
-            let alternate = hosts[(index + 1) % hosts.count]
-            call = call.flatMapError { [client, method] error in
-                guard (error as? GRPCCallError)?.code == .unavailable, NIODeadline.now() < deadline else { return loop.makeFailedFuture(error) }
-                return client.unary(host: alternate, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
-            }
+        return answer(call(host: host, message: fetch.body ?? ByteBuffer(), metadata: metadata, deadline: deadline, on: loop))
+    }
+
+    /// One unary call of the method on `host`; with `use_alternate_host_on_error`,
+    /// a host that cannot be reached is replaced once by the next one.
+    func call(host: String, message: ByteBuffer, metadata: [(String, String)], deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<GRPCUnaryResponse> {
+        let call = client.unary(host: host, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
+        guard alternateHostOnError, hosts.count > 1, let index = hosts.firstIndex(of: host) else { return call }
+        let alternate = hosts[(index + 1) % hosts.count]
+        return call.flatMapError { [client, method] error in
+            guard (error as? GRPCCallError)?.code == .unavailable, NIODeadline.now() < deadline else { return loop.makeFailedFuture(error) }
+            return client.unary(host: alternate, path: method.path, message: message, metadata: metadata, deadline: deadline, on: loop)
         }
-        return answer(call)
     }
 
     /// The call's outcome as an HTTP answer for the merge layer.

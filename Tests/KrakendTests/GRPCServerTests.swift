@@ -253,6 +253,39 @@ import Testing
         }
     }
 
+    @Test func aSameTypeGRPCBackendPassesTheBytesThroughUnlessSomethingReadsThem() async throws {
+        let flights = InteropPeer.interopDirectory.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("catalogs/flights/flights.pb").path
+        try await withInteropPeer("grpc/flights_server.py") { peer in
+            let method = { (name: String, extra: String) in """
+                {"name": "\(name)", "input_headers": ["X-Extra"], "backend": [{"host": ["127.0.0.1:\(peer.port)"],
+                  "url_pattern": "/flight_finder.Flights/BookFlight", "extra_config": {"backend/grpc": {"use_request_body": true}}\(extra)}]}
+                """ }
+            let config = """
+                {"version": 3, "timeout": "5s", "extra_config": {"grpc": {"catalog": ["\(flights)"], "server": {"services": [
+                  {"name": "flight_finder.Flights", "methods": [\(method("BookFlight", ""))]}]}}}, "endpoints": []}
+                """
+            // The peer answers locator "AB" plus field 111, which the catalog does not declare.
+            let answer: [UInt8] = [0x0A, 0x02, 0x41, 0x42, 0xF8, 0x06, 0x01]
+            try await withGateway(config) { gateway in
+                let response = try await Self.client.unary(host: "127.0.0.1:\(gateway.port)", path: "/flight_finder.Flights/BookFlight",
+                                                            message: [0x0A, 0x01, 0x58], metadata: [("x-extra", "1")],
+                                                            deadline: .now() + .seconds(10), on: MultiThreadedEventLoopGroup.singleton.next()).get()
+                #expect(response.status == .ok, "\(response.message)")
+                #expect(response.body.map { Array($0.readableBytesView) } == answer)
+            }
+            // A `deny` reads the data: decoded and encoded again, the unknown field is gone.
+            let denying = config.replacingOccurrences(of: #""use_request_body": true}}"#, with: #""use_request_body": true}}, "deny": ["flight"]"#)
+            try await withGateway(denying) { gateway in
+                let response = try await Self.client.unary(host: "127.0.0.1:\(gateway.port)", path: "/flight_finder.Flights/BookFlight",
+                                                            message: [0x0A, 0x01, 0x58], metadata: [("x-extra", "1")],
+                                                            deadline: .now() + .seconds(10), on: MultiThreadedEventLoopGroup.singleton.next()).get()
+                #expect(response.status == .ok, "\(response.message)")
+                #expect(response.body.map { Array($0.readableBytesView) } == Array(answer.prefix(4)))
+            }
+        }
+    }
+
     @Test func gzipRequestsAreReadAndAnsweredInKind() async throws {
         try await Self.withServer(methods: """
             {"name": "Echo", "payload_params": {"id": "id"}, "backend": [{"url_pattern": "/echo/{id}", "allow": ["path"], "mapping": {"path": "text"}}]}

@@ -52,12 +52,8 @@ struct GRPCMethodEndpoint: Sendable {
         for (field, param) in payloadParams {
             if let text = Self.lookup(field, in: data) { params[param] = URLPattern.escapeComponent(text) }
         }
-        var headers = HTTPHeaders()
-        for (name, value, _) in request.headers where !name.hasPrefix(":") && !Self.transportHeaders.contains(name) {
-            headers.add(name: name, value: value)
-        }
-        if let authority = request.headers.first(name: ":authority") { headers.add(name: "Host", value: authority) }
-        let context = RequestContext(method: "POST", path: method.path, headers: headers, params: params, connection: request.connection)
+        let context = RequestContext(method: "POST", path: method.path, headers: Self.httpHeaders(request.headers), params: params,
+                                     connection: request.connection)
         var deadline = NIODeadline.now() + TimeAmount(proxy.timeout)
         if let clientDeadline = request.deadline, clientDeadline < deadline { deadline = clientDeadline }
         let body = ByteBuffer(bytes: data.jsonBytes)
@@ -66,6 +62,17 @@ struct GRPCMethodEndpoint: Sendable {
         return proxy.call(context: context, body: body, deadline: deadline, on: loop).map { merged in
             Self.answer(merged, output: output, encoder: encoder)
         }
+    }
+
+    /// A call's metadata as the headers of an HTTP request: pseudo-headers and
+    /// the transport's own left out, `:authority` as `Host`.
+    static func httpHeaders(_ metadata: HPACKHeaders) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for (name, value, _) in metadata where !name.hasPrefix(":") && !transportHeaders.contains(name) {
+            headers.add(name: name, value: value)
+        }
+        if let authority = metadata.first(name: ":authority") { headers.add(name: "Host", value: authority) }
+        return headers
     }
 
     static func answer(_ merged: MergedAnswer, output: MessageDescriptor, encoder: MessageEncoder) -> GRPCServerAnswer {

@@ -36,6 +36,10 @@ public final class GRPCServer: HTTP2StreamService {
         var methods: [String: GRPCServerMethod] = [:]
         var problems: [ConfigProblem] = []
         for method in config.methods {
+            if let passthrough = GRPCPassthrough.make(method, catalog: catalog) {
+                methods[method.descriptor.path] = .unary(passthrough.call)
+                continue
+            }
             do {
                 let proxy = try Gateway.endpointProxy(method.endpoint, config: service, client: client, adapters: adapters)
                 let endpoint = GRPCMethodEndpoint(method, proxy: proxy, catalog: catalog)

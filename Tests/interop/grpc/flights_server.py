@@ -6,7 +6,8 @@ Prints its port on the first line of stdout, then serves until stdin closes
 (or Ctrl-C). `flights_server.py PORT` listens on PORT. GET-like inspection:
 the method `/flight_finder.Flights/BookFlight` fails with the gRPC status
 named by the request metadata `x-fail` (e.g. NOT_FOUND) and message
-`x-message`; every request FindFlight receives is returned in the answer's
+`x-message` (`x-extra` answers a Booking with a field the catalog does not
+declare); every request FindFlight receives is returned in the answer's
 `next_cursor` as JSON (fields by their proto names), with the metadata it
 came with, so a test sees exactly what arrived.
 """
@@ -87,6 +88,9 @@ def book_flight(raw, context):
         context.abort(code, message)
     if metadata.get("x-garbage"):
         return b"\x0a\xff\xff\xff\xff\x0f"  # a length beyond the message
+    if metadata.get("x-extra"):
+        # locator "AB" and field 111 (varint 1), which Booking does not declare.
+        return b"\x0a\x02AB\xf8\x06\x01"
     return b""
 
 
