@@ -74,12 +74,17 @@ final class MergingEndpoint: Sendable {
         let context = RequestContext(head: request.head, params: params, connection: request.connection)
         let backendBody = Self.backendBody(body, request: request)
         let deadline = NIODeadline.now() + TimeAmount(timeout)
-        for pipe in shadowPipes {
-            _ = pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop)
-        }
+        callShadows(context: context, body: backendBody, deadline: deadline, on: loop)
         let accept = request.head.headers.first(name: "accept")
         callBackends(context: context, body: backendBody, deadline: deadline, on: loop) { outcomes in
             self.respond(outcomes, accept: accept, writer: writer)
+        }
+    }
+
+    /// `proxy.shadow` backends: fired, never waited for.
+    func callShadows(context: RequestContext, body: BackendBody, deadline: NIODeadline, on loop: EventLoop) {
+        for pipe in shadowPipes {
+            _ = pipe.call(context: context, body: body, deadline: deadline, previous: [], on: loop)
         }
     }
 
@@ -238,10 +243,8 @@ public struct EndpointProxy: Sendable {
     /// their answers; the future completes on `loop`.
     public func call(context: RequestContext, body: ByteBuffer?, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<MergedAnswer> {
         let backendBody = body.map { BackendBody(buffer: $0, chunked: true) } ?? .none
-        for pipe in endpoint.shadowPipes {
-            _ = pipe.call(context: context, body: backendBody, deadline: deadline, previous: [], on: loop)
-        }
         let endpoint = self.endpoint
+        endpoint.callShadows(context: context, body: backendBody, deadline: deadline, on: loop)
         guard endpoint.runsOnLoop else {
             return loop.makeFutureWithTask {
                 endpoint.merge(await endpoint.callBackends(context: context, body: backendBody, deadline: deadline))

@@ -53,14 +53,12 @@ protocol GRPCStreamingHandler: AnyObject {
 /// The server's side of a streaming call: send messages, then finish with a
 /// status. Used on the stream's event loop only.
 final class GRPCStreamCall {
-    let headers: HPACKHeaders
     let eventLoop: EventLoop
     private let sendMessage: (ByteBuffer) -> Void
     private let sendStatus: (GRPCStatusCode, String) -> Void
     private(set) var isFinished = false
 
-    init(headers: HPACKHeaders, eventLoop: EventLoop, send: @escaping (ByteBuffer) -> Void, finish: @escaping (GRPCStatusCode, String) -> Void) {
-        self.headers = headers
+    init(eventLoop: EventLoop, send: @escaping (ByteBuffer) -> Void, finish: @escaping (GRPCStatusCode, String) -> Void) {
         self.eventLoop = eventLoop
         self.sendMessage = send
         self.sendStatus = finish
@@ -76,5 +74,4 @@ final class GRPCStreamCall {
         sendStatus(status, message)
     }
 
-    func markFinished() { isFinished = true }
 }

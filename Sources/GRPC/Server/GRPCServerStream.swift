@@ -126,7 +126,7 @@ final class GRPCServerStream: ChannelInboundHandler {
         if case .streaming(let open) = method {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let call = GRPCStreamCall(
-                headers: headers, eventLoop: context.eventLoop,
+                eventLoop: context.eventLoop,
                 send: { message in let (stream, context) = loopBound.value; stream.send(message, context: context) },
                 finish: { status, message in let (stream, context) = loopBound.value; stream.finish(status, message, context: context) })
             streaming = open(call)
