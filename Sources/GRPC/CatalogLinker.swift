@@ -237,7 +237,8 @@ struct CatalogLinker {
         let fileDescriptors = files.enumerated().map { i, file in
             FileDescriptor(
                 name: file.record.name, package: file.record.package, dependencies: file.record.dependencies,
-                syntax: syntax(ofFile: i), rawBytes: file.record.rawBytes, source: file.source, symbols: fileSymbols[i])
+                syntax: syntax(ofFile: i), rawBytes: file.record.rawBytes, source: file.source, symbols: fileSymbols[i],
+                extensions: file.record.extensions)
         }
         return GRPCCatalog(
             files: fileDescriptors, messages: messages, enums: enums, services: services, warnings: warnings)

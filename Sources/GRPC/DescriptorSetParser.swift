@@ -16,6 +16,9 @@ struct FileRecord: Sendable {
     var enums: [EnumRecord] = []
     var services: [ServiceRecord] = []
     var syntax = ""
+    /// The extensions it declares, at top level and inside its messages
+    /// (for reflection's extension requests).
+    var extensions: [FileDescriptor.Extension] = []
     /// The FileDescriptorProto exactly as it was in the set.
     var rawBytes: [UInt8] = []
 }
@@ -27,6 +30,8 @@ struct MessageRecord: Sendable {
     var enums: [EnumRecord] = []
     var oneofNames: [String] = []
     var isMapEntry = false
+    /// Extensions declared inside it and its nested messages.
+    var extensions: [FileDescriptor.Extension] = []
 }
 
 struct FieldRecord: Sendable {
@@ -37,6 +42,8 @@ struct FieldRecord: Sendable {
     /// descriptor.proto's FieldDescriptorProto.Type (1...18), 0 when absent.
     var type = 0
     var typeName = ""
+    /// The extended message of an extension field.
+    var extendee = ""
     var defaultValue: String?
     var jsonName: String?
     var oneofIndex: Int?
@@ -96,9 +103,13 @@ enum DescriptorSetParser {
             case 1: file.name = r.string(try r.expectLengthDelimited(tag, "name"))
             case 2: file.package = r.string(try r.expectLengthDelimited(tag, "package"))
             case 3: file.dependencies.append(r.string(try r.expectLengthDelimited(tag, "dependency")))
-            case 4: file.messages.append(try parseMessage(r.sub(try r.expectLengthDelimited(tag, "message_type"))))
+            case 4:
+                let message = try parseMessage(r.sub(try r.expectLengthDelimited(tag, "message_type")))
+                file.extensions += message.extensions
+                file.messages.append(message)
             case 5: file.enums.append(try parseEnum(r.sub(try r.expectLengthDelimited(tag, "enum_type"))))
             case 6: file.services.append(try parseService(r.sub(try r.expectLengthDelimited(tag, "service"))))
+            case 7: file.extensions.append(try parseExtension(r.sub(try r.expectLengthDelimited(tag, "extension"))))
             case 12: file.syntax = r.string(try r.expectLengthDelimited(tag, "syntax"))
             default: try r.skipField(number: tag.number, wireType: tag.wireType, depth: WireLimits.defaultDepthLimit)
             }
@@ -117,8 +128,11 @@ enum DescriptorSetParser {
             case 2: message.fields.append(try parseField(r.sub(try r.expectLengthDelimited(tag, "field"))))
             case 3:
                 let range = try r.expectLengthDelimited(tag, "nested_type")
-                message.nested.append(try parseMessage(r.sub(range), depth: depth + 1))
+                let nested = try parseMessage(r.sub(range), depth: depth + 1)
+                message.extensions += nested.extensions
+                message.nested.append(nested)
             case 4: message.enums.append(try parseEnum(r.sub(try r.expectLengthDelimited(tag, "enum_type"))))
+            case 6: message.extensions.append(try parseExtension(r.sub(try r.expectLengthDelimited(tag, "extension"))))
             case 7:
                 // MessageOptions.map_entry = 7
                 var o = r.sub(try r.expectLengthDelimited(tag, "options"))
@@ -149,6 +163,7 @@ enum DescriptorSetParser {
             let tag = try r.readTag()
             switch tag.number {
             case 1: field.name = r.string(try r.expectLengthDelimited(tag, "name"))
+            case 2: field.extendee = r.string(try r.expectLengthDelimited(tag, "extendee"))
             case 3: field.number = Int(truncatingIfNeeded: try r.expectVarint(tag, "number"))
             case 4: field.label = Int(truncatingIfNeeded: try r.expectVarint(tag, "label"))
             case 5: field.type = Int(truncatingIfNeeded: try r.expectVarint(tag, "type"))
@@ -169,6 +184,13 @@ enum DescriptorSetParser {
             }
         }
         return field
+    }
+
+    /// An extension field: which message it extends, with which number.
+    private static func parseExtension(_ reader: WireReader) throws(ProtobufDecodeError) -> FileDescriptor.Extension {
+        let field = try parseField(reader)
+        let extendee = field.extendee.hasPrefix(".") ? String(field.extendee.dropFirst()) : field.extendee
+        return FileDescriptor.Extension(extendee: extendee, number: Int32(truncatingIfNeeded: field.number))
     }
 
     private static func parseEnum(_ reader: WireReader) throws(ProtobufDecodeError) -> EnumRecord {

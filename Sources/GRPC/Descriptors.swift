@@ -299,4 +299,13 @@ public struct FileDescriptor: Sendable {
     public let source: String
     /// Fully-qualified names of the messages, enums and services it defines.
     public let symbols: [String]
+    /// The extensions it declares, anywhere in the file.
+    public let extensions: [Extension]
+
+    /// An extension field: the message it extends (fully qualified, no
+    /// leading dot) and its field number.
+    public struct Extension: Sendable, Equatable {
+        public let extendee: String
+        public let number: Int32
+    }
 }

@@ -167,7 +167,7 @@ public struct GRPCBackend: BackendAdapter {
                 return Self.failure(.internal, "malformed response message: \(error)", headers: headers)
             }
         }.recover { error in
-            let failure = error as? GRPCCallError ?? GRPCCallError(.unavailable, "\(error)")
+            let failure = GRPCCallError.of(error)
             var headers = HTTPHeaders()
             headers.add(name: "grpc-status", value: String(failure.code.rawValue))
             headers.add(name: "grpc-message", value: failure.message)

@@ -123,4 +123,9 @@ public struct GRPCCallError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "rpc error: code = \(code) desc = \(message)" }
+
+    /// Any failure of a call as a gRPC one: not reaching the server is UNAVAILABLE.
+    static func of(_ error: Error) -> GRPCCallError {
+        error as? GRPCCallError ?? GRPCCallError(.unavailable, "\(error)")
+    }
 }

@@ -50,10 +50,12 @@ final class GRPCServerUnitTests: XCTestCase {
         let top = field(".x.Base", 100)
         let nested = field(".x.Base", 120)
         let message = [0x0A, 1, UInt8(ascii: "M"), 0x32, UInt8(nested.count)] + nested
-        let file = [0x3A, UInt8(top.count)] + top + [0x22, UInt8(message.count)] + message
-        let found = GRPCReflectionService.extensions(inFile: file)
-        XCTAssertEqual(found.map(\.0), ["x.Base", "x.Base"])
-        XCTAssertEqual(Set(found.map(\.1)), [100, 120])
+        let name = Array("x.proto".utf8)
+        let file = [0x0A, UInt8(name.count)] + name + [0x3A, UInt8(top.count)] + top + [0x22, UInt8(message.count)] + message
+        let catalog = try GRPCCatalog(descriptorSets: [(source: "test", bytes: [0x0A, UInt8(file.count)] + file)])
+        let found = try XCTUnwrap(catalog.file(named: "x.proto")).extensions
+        XCTAssertEqual(found.map(\.extendee), ["x.Base", "x.Base"])
+        XCTAssertEqual(Set(found.map(\.number)), [100, 120])
     }
 
     func testTheBuiltinDescriptorsDescribeHealthAndReflection() {

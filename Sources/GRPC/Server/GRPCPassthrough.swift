@@ -64,7 +64,7 @@ final class GRPCPassthrough: Sendable {
                 return .ok(response.body ?? ByteBuffer(), headers: [("x-krakend-completed", "true")])
             }
             .recover { error in
-                let failure = error as? GRPCCallError ?? GRPCCallError(.unavailable, "\(error)")
+                let failure = GRPCCallError.of(error)
                 return .failure(failure.code, failure.message)
             }
     }

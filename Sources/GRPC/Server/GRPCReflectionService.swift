@@ -25,8 +25,8 @@ struct GRPCReflectionService: Sendable {
         for catalog in catalogs {
             for file in catalog.files where files[file.name] == nil {
                 files[file.name] = file
-                for (extendee, number) in Self.extensions(inFile: file.rawBytes) {
-                    extensions[extendee, default: []].append((number, file.name))
+                for ext in file.extensions {
+                    extensions[ext.extendee, default: []].append((ext.number, file.name))
                 }
             }
         }
@@ -150,27 +150,6 @@ struct GRPCReflectionService: Sendable {
 
         func inputEnded() { call.finish(.ok) }
         func closed() {}
-    }
-
-    /// The extensions a FileDescriptorProto declares, at top level (field 7)
-    /// and inside its messages (DescriptorProto field 6, nested types field 3):
-    /// (extended type, field number).
-    static func extensions(inFile bytes: [UInt8]) -> [(String, Int32)] {
-        guard let file = try? WireFields(bytes) else { return [] }
-        var out = file.all(7).compactMap { $0.bytes.flatMap(extensionField) }
-        var messages = file.all(4).compactMap(\.bytes)
-        while let message = messages.popLast() {
-            guard let fields = try? WireFields(message) else { continue }
-            out += fields.all(6).compactMap { $0.bytes.flatMap(extensionField) }
-            messages += fields.all(3).compactMap(\.bytes)
-        }
-        return out
-    }
-
-    /// A FieldDescriptorProto's extendee (2) and number (3).
-    static func extensionField(_ bytes: [UInt8]) -> (String, Int32)? {
-        guard let field = try? WireFields(bytes), let extendee = field.last(2)?.string, let number = field.last(3)?.varint else { return nil }
-        return (Stream.trimDot(extendee), Int32(truncatingIfNeeded: number))
     }
 }
 

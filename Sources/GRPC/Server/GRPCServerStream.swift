@@ -1,4 +1,3 @@
-import Foundation
 import GatewayCore
 import NIOCore
 import NIOHPACK
@@ -89,7 +88,7 @@ final class GRPCServerStream: ChannelInboundHandler {
             return
         }
         let contentType = headers.first(name: "content-type") ?? ""
-        let subtype = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let subtype = Self.trimmed(contentType.split(separator: ";", maxSplits: 1).first ?? "").lowercased()
         guard subtype == "application/grpc" || subtype == "application/grpc+proto" else {
             respondHTTP(status: "415", context: context)
             return
@@ -104,7 +103,7 @@ final class GRPCServerStream: ChannelInboundHandler {
         }
         // As grpc-go: the answer is compressed the way the request was, when the client reads it.
         respondCompressed = requestCompressed && (headers.first(name: "grpc-accept-encoding")?
-            .split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "gzip" } ?? false)
+            .split(separator: ",").contains { Self.trimmed($0) == "gzip" } ?? false)
         if let timeout = headers.first(name: "grpc-timeout") {
             guard let nanos = GRPCTimeout.nanoseconds(parsing: timeout[...]) else {
                 fail(.internal, "grpc: malformed grpc-timeout \"\(timeout)\"", context: context)
@@ -203,6 +202,14 @@ final class GRPCServerStream: ChannelInboundHandler {
 
     private func fail(_ status: GRPCStatusCode, _ message: String, context: ChannelHandlerContext, extra: [(String, String)] = []) {
         finish(status, message, trailers: extra, context: context)
+    }
+
+    /// A header list item without the spaces around it.
+    static func trimmed(_ item: Substring) -> Substring {
+        var item = item
+        while let c = item.first, c == " " || c == "\t" { item.removeFirst() }
+        while let c = item.last, c == " " || c == "\t" { item.removeLast() }
+        return item
     }
 
     // MARK: writing
