@@ -63,7 +63,20 @@ let package = Package(
             dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
             path: "Sources/SOAP"
         ),
-        .target(name: "GatewayWebSocket", dependencies: ["GatewayCore"], path: "Sources/WebSocket"),
+        .target(
+            name: "GatewayWebSocket",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/WebSocket"
+        ),
         .executableTarget(
             name: "krakend",
             dependencies: [
@@ -87,6 +100,11 @@ let package = Package(
             ],
             path: "Tests/GRPCTests",
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "WebSocketTests",
+            dependencies: ["GatewayCore", "GatewayWebSocket", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/WebSocketTests"
         ),
         .testTarget(
             name: "KrakendTests",

@@ -1,5 +1,8 @@
+import GatewayCore
+
 // Base64 for `bytes` fields, as protojson writes and reads them: standard
-// alphabet with padding on output; standard or URL-safe, padded or not, on input.
+// alphabet with padding on output (Core's `GoBase64`); standard or URL-safe,
+// padded or not, on input.
 
 enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -12,38 +15,9 @@ enum Base64 {
         return table
     }()
 
-    static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
-        let n = bytes.count
-        if n == 0 { return "" }
-        let outCount = (n + 2) / 3 * 4
-        return String(unsafeUninitializedCapacity: outCount) { out in
-            var o = 0
-            var i = 0
-            while i + 3 <= n {
-                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                out[o] = alphabet[Int(v >> 18)]
-                out[o + 1] = alphabet[Int(v >> 12 & 63)]
-                out[o + 2] = alphabet[Int(v >> 6 & 63)]
-                out[o + 3] = alphabet[Int(v & 63)]
-                i += 3
-                o += 4
-            }
-            let rest = n - i
-            if rest > 0 {
-                let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-                out[o] = alphabet[Int(v >> 18)]
-                out[o + 1] = alphabet[Int(v >> 12 & 63)]
-                out[o + 2] = rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "=")
-                out[o + 3] = UInt8(ascii: "=")
-                o += 4
-            }
-            return o
-        }
-    }
+    static func encode(_ bytes: UnsafeRawBufferPointer) -> String { GoBase64.encode(bytes) }
 
-    static func encode(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { encode($0) }
-    }
+    static func encode(_ bytes: [UInt8]) -> String { GoBase64.encode(bytes) }
 
     /// Decodes standard or URL-safe base64, with or without padding; nil if invalid.
     static func decode(_ text: String) -> [UInt8]? {

@@ -3,6 +3,9 @@ import GatewayGRPC
 import GatewayGraphQL
 import GatewaySOAP
 import GatewayWebSocket
+import Logging
+import NIOCore
+import NIOPosix
 
 /// The protocol modules wired into the gateway: the one list `run`, `check`
 /// and the tests share.
@@ -32,12 +35,16 @@ struct ProtocolModules {
     func problems(_ service: ServiceConfig) -> (errors: [ConfigProblem], warnings: [ConfigProblem]) {
         let endpoints = adapters.problems(service)
         let server = GRPCServer.problems(service: service, catalog: catalog, adapters: adapters)
-        return (endpoints.errors + server.errors, endpoints.warnings + server.warnings)
+        let factory = WebSocketModule.factory(group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "check"))
+        let webSockets = service.endpoints.filter { $0.extraConfig[factory.namespace] != nil }.flatMap(factory.problems)
+        return (endpoints.errors + server.errors + webSockets, endpoints.warnings + server.warnings)
     }
 
-    /// Service namespaces the modules read besides the adapters' own.
-    static let serviceNamespaces: Set<String> = [GRPCBackend.catalogNamespace]
+    /// Endpoints that protocol modules serve themselves (WebSockets).
+    static func upgrades(group: EventLoopGroup, logger: Logger) -> [UpgradeEndpointFactory] {
+        [WebSocketModule.factory(group: group, logger: logger)]
+    }
 
-    /// Namespaces of modules still to come: `run` says they are ignored.
-    static let planned = WebSocketNamespaces.all
+    /// Namespaces the modules read besides the adapters' own.
+    static let serviceNamespaces: Set<String> = [GRPCBackend.catalogNamespace, WebSocketModule.namespace]
 }

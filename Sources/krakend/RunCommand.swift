@@ -52,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
         let gateway: Gateway
         let grpcServer: GRPCServer?
         do {
-            gateway = try Gateway(config: service, client: client, logger: logger, adapters: modules.adapters)
+            gateway = try Gateway(config: service, client: client, logger: logger, adapters: modules.adapters,
+                                  upgrades: ProtocolModules.upgrades(group: group, logger: logger))
             grpcServer = try modules.grpcServer(for: service, client: client)
         } catch {
             report(error, file: config)
@@ -80,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.info("Shutting down: draining in-flight requests")
         grpcServer?.beginShutdown()
         await server.shutdown()
+        await gateway.shutdown()
         await client.shutdown()
         logger.info("Stopped")
     }
@@ -107,7 +109,6 @@ struct RunCommand: AsyncParsableCommand {
     /// Namespaces the gateway does not act on are ignored, as KrakenD ignores
     /// them; the ones of modules still to come are said out loud.
     static func reportNamespaces(_ service: ServiceConfig, adapters: BackendAdapters, logger: Logger) {
-        let planned = Set(ProtocolModules.planned)
         let understood = Gateway.understoodNamespaces.union(adapters.namespaces).union(ProtocolModules.serviceNamespaces)
         var seen = Set(service.extraConfig.keys)
         for e in service.endpoints {
@@ -115,9 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             for b in e.backends { seen.formUnion(b.extraConfig.keys) }
         }
         for namespace in seen.sorted() {
-            if planned.contains(namespace) {
-                logger.warning("\(namespace) is not supported yet by this gateway: its settings are ignored")
-            } else if !understood.contains(namespace) {
+            if !understood.contains(namespace) {
                 logger.debug("ignoring the extra_config namespace \(namespace)")
             }
         }

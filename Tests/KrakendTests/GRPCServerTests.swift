@@ -229,7 +229,7 @@ import Testing
                 Self.frame(1, flags: 0x04, stream: stream, block) + Self.frame(0, flags: 0x01, stream: stream, RawGRPCCall.frame([]))
             }
             let bytes = Self.preface + call(3) + Self.frame(3, stream: 1, [0, 0, 0, 8]) + call(5)
-            let frames = Self.frames(in: try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 2))
+            let frames = Self.frames(in: try await offThePool { try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 3) })
             #expect(frames.contains { $0.type == 1 && $0.stream == 5 }, "no answer on stream 5: \(frames)")
             #expect(!frames.contains { $0.type == 7 }, "the connection was ended: \(frames)")
         }

@@ -1,8 +1,43 @@
-// Go's `base64.StdEncoding.DecodeString`: padded standard alphabet, `\r` and
-// `\n` ignored, anything else invalid (used for Atom's base64 text).
+/// Go's `base64.StdEncoding`, as `encoding/json` writes and reads `[]byte`:
+/// padded standard alphabet; on input `\r` and `\n` are ignored, anything
+/// else invalid (Atom's base64 text, protojson bytes, WebSocket envelopes).
+public enum GoBase64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-enum GoBase64 {
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        let n = bytes.count
+        if n == 0 { return "" }
+        let outCount = (n + 2) / 3 * 4
+        return String(unsafeUninitializedCapacity: outCount) { out in
+            var o = 0
+            var i = 0
+            while i + 3 <= n {
+                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out[o] = alphabet[Int(v >> 18)]
+                out[o + 1] = alphabet[Int(v >> 12 & 63)]
+                out[o + 2] = alphabet[Int(v >> 6 & 63)]
+                out[o + 3] = alphabet[Int(v & 63)]
+                i += 3
+                o += 4
+            }
+            let rest = n - i
+            if rest > 0 {
+                let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+                out[o] = alphabet[Int(v >> 18)]
+                out[o + 1] = alphabet[Int(v >> 12 & 63)]
+                out[o + 2] = rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                out[o + 3] = UInt8(ascii: "=")
+                o += 4
+            }
+            return o
+        }
+    }
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { encode($0) }
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
         var values: [UInt8] = []
         var padding = 0
         for b in text.utf8 {

@@ -10,6 +10,8 @@ public final class Gateway: HTTPApplication {
         let bodyMode: PreparedRequest.BodyMode
         let run: @Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter) async -> Void
         var runOnLoop: (@Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter, EventLoop) -> Void)? = nil
+        /// A protocol module's endpoint (`websocket`) answers instead of `run`.
+        var upgrade: (any UpgradeEndpoint)? = nil
     }
 
     let router: Router<Route>
@@ -17,10 +19,13 @@ public final class Gateway: HTTPApplication {
     let responder: EndpointResponder
     let errorBodies: [String: Value]
     let logger: Logger
+    /// The endpoints protocol modules serve (WebSockets), started once the
+    /// gateway is built.
+    let upgradeEndpoints: [any UpgradeEndpoint]
 
     /// Builds every endpoint pipeline; throws every problem the routes have.
     public init(config: ServiceConfig, client: HTTPBackendClient, logger: Logger, adapters: BackendAdapters = BackendAdapters(),
-                bodyLimit: Int = 64 << 20) throws(ConfigError) {
+                upgrades: [UpgradeEndpointFactory] = [], bodyLimit: Int = 64 << 20) throws(ConfigError) {
         self.logger = logger
         let responder = EndpointResponder(router: config.router)
         self.responder = responder
@@ -30,9 +35,23 @@ public final class Gateway: HTTPApplication {
             debug: config.debugEndpoint, echo: config.echoEndpoint, logger: logger, responder: responder)
 
         let caches = SharedCaches()
+        var upgradeEndpoints: [any UpgradeEndpoint] = []
         router = try Self.buildRouter(config) { (endpoint) throws(ConfigError) -> Route in
-            try Self.makeRoute(endpoint, config: config, client: client, adapters: adapters, responder: responder, caches: caches, bodyLimit: bodyLimit)
+            if let factory = UpgradeEndpointFactory.factory(for: endpoint, in: upgrades) {
+                let built = try factory.make(endpoint, config)
+                upgradeEndpoints.append(built)
+                return Route(bodyMode: .buffered(limit: 1 << 16), run: { _, _, _ in }, upgrade: built)
+            }
+            return try Self.makeRoute(endpoint, config: config, client: client, adapters: adapters, responder: responder, caches: caches, bodyLimit: bodyLimit)
         }
+        self.upgradeEndpoints = upgradeEndpoints
+        for endpoint in upgradeEndpoints { endpoint.start() }
+    }
+
+    /// Closes the connections the protocol modules' endpoints took over
+    /// (WebSocket clients and backends); call it when the server drains.
+    public func shutdown() async {
+        for endpoint in upgradeEndpoints { await endpoint.shutdown() }
     }
 
     /// Checks that every endpoint can be routed (no collisions, RESTful
@@ -101,6 +120,9 @@ public final class Gateway: HTTPApplication {
         }
         switch router.lookup(method: head.method.rawValue, path: path) {
         case .found(let route, let params):
+            if let endpoint = route.upgrade {
+                return PreparedRequest { request, channel in endpoint.answer(request, params: params, channel: channel) }
+            }
             let onLoop = route.runOnLoop.map { run in
                 { @Sendable (request: IncomingRequest, writer: ResponseWriter, loop: EventLoop) in run(request, params, writer, loop) }
             }

@@ -26,12 +26,7 @@ public final class HTTPBackendClient: Sendable {
         if settings.dialerTimeout > .zero {
             configuration.timeout.connect = TimeAmount(settings.dialerTimeout)
         }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if settings.allowInsecureConnections { tls.certificateVerification = .none }
-        if !settings.caCerts.isEmpty {
-            tls.trustRoots = .certificates(settings.caCerts.flatMap { (try? NIOSSLCertificate.fromPEMFile($0)) ?? [] })
-        }
-        configuration.tlsConfiguration = tls
+        configuration.tlsConfiguration = settings.tlsConfiguration
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
         self.pool = HTTP1ConnectionPool(group: eventLoopGroup, settings: settings)
@@ -114,4 +109,17 @@ struct SingleChunk: AsyncSequence, Sendable {
         mutating func next() async -> ByteBuffer? { defer { buffer = nil }; return buffer }
     }
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: buffer) }
+}
+
+extension HTTPClientSettings {
+    /// How backends' certificates are checked (`client_tls`): the system's
+    /// roots or `ca_certs`, or nothing with `allow_insecure_connections`.
+    public var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if allowInsecureConnections { tls.certificateVerification = .none }
+        if !caCerts.isEmpty {
+            tls.trustRoots = .certificates(caCerts.flatMap { (try? NIOSSLCertificate.fromPEMFile($0)) ?? [] })
+        }
+        return tls
+    }
 }

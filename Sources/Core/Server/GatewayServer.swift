@@ -95,11 +95,16 @@ public final class GatewayServer: Sendable {
         // The raw-byte limit answers 431 first; the parser's limits only back it up.
         decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes + 8192
         decoderLimits.maxHeaderListSize = settings.maxHeaderBytes + 8192
+        let encoder = HTTPResponseEncoder(configuration: .init())
+        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .drop,
+                                                              limitConfiguration: decoderLimits))
+        let errors = HTTPServerProtocolErrorHandler()
         try sync.addHandler(limit)
-        try sync.addHandler(HTTPResponseEncoder(configuration: .init()))
-        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)))
-        try sync.addHandler(HTTPServerProtocolErrorHandler())
-        try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit))
+        try sync.addHandler(encoder)
+        try sync.addHandler(decoder)
+        try sync.addHandler(errors)
+        try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit,
+                                               httpHandlers: [limit, encoder, errors, decoder]))
     }
 
     static func configureHTTP2(_ sync: ChannelPipeline.SynchronousOperations, channel: Channel, settings: ServerSettings, app: HTTPApplication,

@@ -29,12 +29,21 @@ public struct PreparedRequest: Sendable {
     /// The same work without a task, started on the connection's event loop
     /// once the body is read: the fast path, when the work allows it.
     public var runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)?
+    /// Instead of `run`: the request may switch the connection to another
+    /// protocol (a WebSocket endpoint).
+    public var upgrade: ConnectionUpgrade?
 
     public init(bodyMode: BodyMode, run: @escaping @Sendable (IncomingRequest, ResponseWriter) async -> Void,
                 runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)? = nil) {
         self.bodyMode = bodyMode
         self.run = run
         self.runOnLoop = runOnLoop
+    }
+
+    /// A request that may switch protocols; its (small) body is read first.
+    public init(upgrade: @escaping ConnectionUpgrade) {
+        self.init(bodyMode: .buffered(limit: 1 << 16), run: { _, _ in })
+        self.upgrade = upgrade
     }
 }
 

@@ -17,6 +17,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case streaming(ByteStream.Producer.Source)
         case discarding
         case responding
+        /// The 101 answer is going out: later bytes belong to the new protocol
+        /// and wait here until its handlers are in place.
+        case upgrading(CircularBuffer<NIOAny>)
     }
 
     private let app: HTTPApplication
@@ -24,6 +27,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let isHTTP2: Bool
     private let isTLS: Bool
     private let headerLimit: HeaderSizeLimit?
+    /// The HTTP/1.1 handlers before this one, removed when the connection
+    /// switches protocols (the request decoder last: it forwards what it holds).
+    private let httpHandlers: [RemovableChannelHandler]
     private var state = State.idle
     private var keepAlive = true
     private var timer: Scheduled<Void>?
@@ -35,8 +41,10 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private static let pipelineLimit = 128
     private var pausedForPipeline = false
 
-    init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, headerLimit: HeaderSizeLimit?) {
+    init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, headerLimit: HeaderSizeLimit?,
+         httpHandlers: [RemovableChannelHandler] = []) {
         self.app = app
+        self.httpHandlers = httpHandlers
         self.settings = settings
         self.isHTTP2 = isHTTP2
         self.isTLS = isTLS
@@ -62,6 +70,12 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .upgrading(var held) = state {
+            state = .responding
+            held.append(data)
+            state = .upgrading(held)
+            return
+        }
         let part = unwrapInboundIn(data)
         if case .responding = state {
             queue(part)
@@ -110,7 +124,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 state = .buffering(request, prepared, limit: limit)
             case .streaming(let source):
                 if case .stopProducing = source.yield(chunk) { readsPaused = true }
-            case .idle, .discarding, .responding:
+            case .idle, .discarding, .responding, .upgrading:
                 break
             }
         case .end:
@@ -118,11 +132,15 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             switch state {
             case .buffering(let request, let prepared, _):
                 state = .responding
-                start(prepared, request, context: context)
+                if let upgrade = prepared.upgrade {
+                    startUpgrade(upgrade, request, context: context)
+                } else {
+                    start(prepared, request, context: context)
+                }
             case .streaming(let source):
                 source.finish()
                 state = .responding
-            case .idle, .discarding, .responding:
+            case .idle, .discarding, .responding, .upgrading:
                 break
             }
         }
@@ -131,7 +149,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func requestHeadArrived(context: ChannelHandlerContext, head: HTTPRequestHead) {
         cancelTimer()
         headerLimit?.headArrived()
-        keepAlive = head.isKeepAlive
+        // The parser reads nothing after an upgrade request: unless the
+        // connection switches, it closes after the answer.
+        keepAlive = head.isKeepAlive && (isHTTP2 || !head.asksForUpgrade)
         if !isHTTP2, head.approximateSize > settings.maxHeaderBytes + 4096 {
             state = .discarding
             respondAndClose(context: context, status: .requestHeaderFieldsTooLarge)
@@ -170,6 +190,55 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             Task { await prepared.run(request, writer) }
         }
+    }
+
+    // MARK: switching protocols
+
+    private func startUpgrade(_ upgrade: ConnectionUpgrade, _ request: IncomingRequest, context: ChannelHandlerContext) {
+        let writer = ResponseWriter(channel: context.channel, isHeadRequest: request.head.method == .HEAD)
+        let isHTTP2 = self.isHTTP2
+        upgrade(request, context.channel).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(.switchProtocols(let headers, let configure)) where !isHTTP2:
+                self.switchProtocols(context: context, headers: headers, configure: configure)
+            case .success(.switchProtocols):
+                writer.respond(status: .badRequest, headers: ["Content-Type": "text/plain; charset=utf-8"], body: ByteBuffer(string: "Bad Request\n"))
+            case .success(.refuse(let status, let headers, let body)):
+                writer.respond(status: status, headers: headers, body: body)
+            case .failure:
+                writer.respond(status: .internalServerError, headers: [:], body: nil)
+            }
+        }
+    }
+
+    /// Writes the 101 answer, takes the HTTP handlers out, lets the new
+    /// protocol add its own, and then leaves, handing over the bytes that
+    /// arrived meanwhile.
+    private func switchProtocols(context: ChannelHandlerContext, headers: HTTPHeaders, configure: @escaping @Sendable (Channel) throws -> Void) {
+        cancelTimer()
+        state = .upgrading([])
+        let head = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers)
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        let pipeline = context.pipeline
+        let removed = httpHandlers.map { pipeline.syncOperations.removeHandler($0) }
+        EventLoopFuture.andAllSucceed(removed, on: context.eventLoop).assumeIsolated().whenComplete { result in
+            do {
+                try result.get()
+                try configure(context.channel)
+                pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            } catch {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    func removeHandler(context: ChannelHandlerContext, removalToken: ChannelHandlerContext.RemovalToken) {
+        if case .upgrading(let held) = state {
+            state = .idle
+            for data in held { context.fireChannelRead(data) }
+            if !held.isEmpty { context.fireChannelReadComplete() }
+        }
+        context.leavePipeline(removalToken: removalToken)
     }
 
     private func resumeReads(context: ChannelHandlerContext) {

@@ -14,6 +14,7 @@ final class GatewayHarness: @unchecked Sendable {
     let server: GatewayServer
     let client: HTTPBackendClient
     let grpcServer: GRPCServer?
+    let gateway: Gateway
     var port: Int { server.port }
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -33,7 +34,8 @@ final class GatewayHarness: @unchecked Sendable {
         let grpcServer: GRPCServer?
         do {
             let modules = try ProtocolModules.load(for: config)
-            gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: modules.adapters)
+            gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: modules.adapters,
+                                  upgrades: ProtocolModules.upgrades(group: group, logger: Logger(label: "test")))
             grpcServer = try modules.grpcServer(for: config, client: client)
         } catch {
             await client.shutdown()  // a client must be shut down before it goes away
@@ -43,11 +45,12 @@ final class GatewayHarness: @unchecked Sendable {
         settings.host = "127.0.0.1"
         settings.port = 0
         let server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
-        return GatewayHarness(server: server, client: client, grpcServer: grpcServer)
+        return GatewayHarness(server: server, gateway: gateway, client: client, grpcServer: grpcServer)
     }
 
-    private init(server: GatewayServer, client: HTTPBackendClient, grpcServer: GRPCServer?) {
+    private init(server: GatewayServer, gateway: Gateway, client: HTTPBackendClient, grpcServer: GRPCServer?) {
         self.server = server
+        self.gateway = gateway
         self.client = client
         self.grpcServer = grpcServer
     }
@@ -55,6 +58,7 @@ final class GatewayHarness: @unchecked Sendable {
     func stop() async {
         grpcServer?.beginShutdown()
         await server.shutdown(deadline: .seconds(2))
+        await gateway.shutdown()
         await client.shutdown()
     }
 }

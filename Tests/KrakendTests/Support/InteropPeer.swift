@@ -18,11 +18,11 @@ final class InteropPeer: @unchecked Sendable {
     private let output: URL
 
     /// Starts `python3 Tests/interop/<script>` and waits (bounded) for its port.
-    init(script: String, timeout: Duration = .seconds(20)) async throws {
+    init(script: String, arguments: [String] = [], timeout: Duration = .seconds(20)) async throws {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.interopDirectory.appendingPathComponent(script).path]
+        process.arguments = ["python3", Self.interopDirectory.appendingPathComponent(script).path] + arguments
         process.standardInput = stdin
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
@@ -58,8 +58,8 @@ final class InteropPeer: @unchecked Sendable {
 }
 
 /// Runs `body` with the peer started, and stops it however `body` ends.
-func withInteropPeer<T>(_ script: String, _ body: (InteropPeer) async throws -> T) async throws -> T {
-    let peer = try await InteropPeer(script: script)
+func withInteropPeer<T>(_ script: String, arguments: [String] = [], _ body: (InteropPeer) async throws -> T) async throws -> T {
+    let peer = try await InteropPeer(script: script, arguments: arguments)
     do {
         let result = try await body(peer)
         await peer.stop()

@@ -133,3 +133,17 @@ extension TestHTTP.Response {
     /// The header names the echo backend received, exactly as they were sent.
     var echoedRawHeaderNames: [String] { json?["header_names"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
+
+/// Runs blocking socket work on a Dispatch thread, outside the task pool
+/// the gateway's own tasks share with the tests.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
+    }
+}
