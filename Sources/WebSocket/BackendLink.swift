@@ -44,6 +44,8 @@ final class BackendLink: Sendable {
         /// The number of the attempt under way since the connection was last
         /// up: 0 for the first connection at start-up, 1 for the first retry.
         var retry = 0
+        /// Failed attempts since the connection was last up: the backoff's `r`.
+        var failures = 0
         var queue = CircularBuffer<(WebSocketMessage, Completion?)>()
         var timer: Scheduled<Void>?
     }
@@ -163,6 +165,7 @@ final class BackendLink: Sendable {
         let s = state.value
         s.phase = .open(connection)
         s.retry = 0
+        s.failures = 0
         while let (message, completion) = s.queue.popFirst() { connection.send(message, completion: completion) }
     }
 
@@ -204,7 +207,8 @@ final class BackendLink: Sendable {
             onGiveUp()
             return
         }
-        let delay = options.backoff.delay(retry: max(s.retry, 1))
+        s.failures += 1
+        let delay = options.backoff.delay(retry: s.failures)
         s.retry += 1
         s.phase = .waiting
         s.timer = loop.scheduleTask(in: TimeAmount(delay)) { self.connect() }

@@ -102,7 +102,11 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
     private func reportClosed() {
         guard !closedReported else { return }
         closedReported = true
-        events.onClose(closeInfo)
+        let onClose = events.onClose
+        // The owners' closures hold the session that holds this handler:
+        // dropping them frees both once the connection is gone.
+        events = Events()
+        onClose(closeInfo)
     }
 
     private func startTimers(context: ChannelHandlerContext) {
@@ -240,6 +244,7 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         pendingMessages += 1
         var data = message.data
         var opcode: WebSocketOpcode = { if case .text = message { return .text } else { return .binary } }()
+
         let done = context.eventLoop.makePromise(of: Void.self)
         done.futureResult.assumeIsolated().whenComplete { [weak self] result in
             self?.pendingMessages -= 1

@@ -146,6 +146,28 @@ import Testing
         }
     }
 
+    @Test func whenTheRetriesAreExhaustedWaitingMessagesFailAndNewClientsGet502() async throws {
+        // Nothing listens on port 1: the start-up attempt and two retries fail
+        // (linear backoff: 1 s, then 2 s), and the gateway gives the backend up.
+        let config = """
+        {"version": 3, "endpoints": [{"endpoint": "/chat", "backend": [{"host": ["ws://127.0.0.1:1"], "url_pattern": "/ws"}],
+          "extra_config": {"websocket": {"max_retries": 2, "backoff_strategy": "linear", "return_error_details": true}}}]}
+        """
+        try await withGateway(config) { gateway in
+            let early = try await TestWebSocket.connect(port: gateway.port, path: "/chat", timeout: 15)
+            early.send("hello")
+            #expect(await early.readMessage()?.text == #"{"error":"empty connection"}"#)
+            early.send("again")
+            #expect(await early.readMessage()?.text == #"{"error":"empty connection"}"#)
+            await #expect(throws: TestWebSocket.HandshakeFailed.self) {
+                _ = try await TestWebSocket.connect(port: gateway.port, path: "/chat")
+            }
+            do { _ = try await TestWebSocket.connect(port: gateway.port, path: "/chat") } catch let error as TestWebSocket.HandshakeFailed {
+                #expect(error.description.hasPrefix("HTTP/1.1 502"), "\(error)")
+            }
+        }
+    }
+
     @Test func checkReportsWebSocketSettingsWithTheirPaths() async throws {
         let config = """
         {"version": 3, "endpoints": [{"endpoint": "/ws", "backend": [{"host": ["http://127.0.0.1:1"], "url_pattern": "/"}],

@@ -14,11 +14,14 @@ final class InteropPeer: @unchecked Sendable {
 
     let process = Process()
     let port: Int
+    /// Ports on the following lines, for a peer that listens on several
+    /// (`ports:` asks for how many lines to wait for).
+    let morePorts: [Int]
     private let stdin = Pipe()
     private let output: URL
 
     /// Starts `python3 Tests/interop/<script>` and waits (bounded) for its port.
-    init(script: String, arguments: [String] = [], timeout: Duration = .seconds(20)) async throws {
+    init(script: String, arguments: [String] = [], ports: Int = 1, timeout: Duration = .seconds(20)) async throws {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("interop-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -28,18 +31,20 @@ final class InteropPeer: @unchecked Sendable {
         process.standardError = process.standardOutput
         try ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + timeout
-        var found: Int?
-        while found == nil, ContinuousClock.now < deadline, process.isRunning {
+        var found: [Int] = []
+        while found.count < ports, ContinuousClock.now < deadline, process.isRunning {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first, text.contains("\n") { found = Int(line) }
-            if found == nil { try await Task.sleep(for: .milliseconds(50)) }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()  // complete lines only
+            found = lines.prefix(ports).compactMap { Int($0) }
+            if found.count < ports { try await Task.sleep(for: .milliseconds(50)) }
         }
-        guard let found else {
+        guard found.count == ports else {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if process.isRunning { process.terminate() }
             throw NotStarted(description: "\(script) did not start (run Tests/interop/setup.sh): \(text)")
         }
-        port = found
+        port = found[0]
+        morePorts = Array(found.dropFirst())
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
