@@ -37,8 +37,12 @@ import Testing
                                              "read_buffer_size": 65536, "write_buffer_size": 65536, "message_buffer_size": 1024}}}]}
             """
             try await withGateway(config) { gateway in
+                // Group 9's 4-16 MB messages cost a debug build a minute of both
+                // cores and starve the tests running beside it: they are left to
+                // the full run by hand (`autobahn.py --url …`, README), which passes.
                 let result = try await InteropScript.run("websocket/autobahn.py", [
-                    "--url", "ws://127.0.0.1:\(gateway.port)/autobahn", "--cases", "1,2,3,4,5,6,7,9,10,12", "--timeout", "500"],
+                    "--url", "ws://127.0.0.1:\(gateway.port)/autobahn", "--cases", "1,2,3,4,5,6,7,9,10,12",
+                    "--exclude", "9.1.4,9.1.5,9.1.6,9.2.4,9.2.5,9.2.6,9.3.*,9.4.*", "--timeout", "500"],
                     timeout: .seconds(600))
                 #expect(result.status == 0, "\(result.output)")
                 #expect(result.output.contains(" 0 failed"), "\(result.output)")

@@ -147,14 +147,15 @@ import Testing
     }
 
     @Test func whenTheRetriesAreExhaustedWaitingMessagesFailAndNewClientsGet502() async throws {
-        // Nothing listens on port 1: the start-up attempt and two retries fail
-        // (linear backoff: 1 s, then 2 s), and the gateway gives the backend up.
+        // Nothing listens on port 1: the start-up attempt and three retries fail
+        // (exponential backoff: 2 s, 4 s, 8 s), and the gateway gives the backend
+        // up after about 14 s, time enough for the first client even on a busy machine.
         let config = """
         {"version": 3, "endpoints": [{"endpoint": "/chat", "backend": [{"host": ["ws://127.0.0.1:1"], "url_pattern": "/ws"}],
-          "extra_config": {"websocket": {"max_retries": 2, "backoff_strategy": "linear", "return_error_details": true}}}]}
+          "extra_config": {"websocket": {"max_retries": 3, "backoff_strategy": "exponential", "return_error_details": true}}}]}
         """
         try await withGateway(config) { gateway in
-            let early = try await TestWebSocket.connect(port: gateway.port, path: "/chat", timeout: 15)
+            let early = try await TestWebSocket.connect(port: gateway.port, path: "/chat", timeout: 40)
             early.send("hello")
             #expect(await early.readMessage()?.text == #"{"error":"empty connection"}"#)
             early.send("again")
