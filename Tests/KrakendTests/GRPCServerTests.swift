@@ -21,7 +21,7 @@ import Testing
     /// and a REST endpoint `/rest` on the same backend.
     static func config(_ backend: EchoBackend, methods: String) -> String {
         """
-        {"version": 3, "timeout": "3s", "host": ["\(backend.url)"],
+        {"version": 3, "timeout": "10s", "host": ["\(backend.url)"],
          "extra_config": {"grpc": {"catalog": ["\(catalogPath)"],
            "server": {"services": [{"name": "gateway.test.Inspect", "methods": [\(methods)]}]}}},
          "endpoints": [{"endpoint": "/rest", "backend": [{"url_pattern": "/json?body=%7B%22rest%22%3Atrue%7D"}]}]}
@@ -242,7 +242,8 @@ import Testing
             let block: [UInt8] = [0x83, 0x86, 0x04, UInt8(path.count)] + path + [0x0F, 0x10, UInt8(type.count)] + type
             var bytes = Self.preface
             for n in 0..<2000 { bytes += Self.frame(1, flags: 0x04, stream: UInt32(2 * n + 1), block) }
-            let reply = try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 2)
+            let request = bytes
+            let reply = try await offThePool { try RawSocket.exchangeBytes(port: gateway.port, request, timeout: 2) }
             let frames = Self.frames(in: reply)
             let refused = frames.filter { $0.type == 3 && $0.code == 7 }.count
             let goaway = frames.first { $0.type == 7 }
