@@ -18,10 +18,14 @@ import Testing
         """
     }
 
+    /// One echo backend for the whole suite: each launch holds a thread of
+    /// the task pool, and twenty of them at once starve the other tests. It
+    /// exits when the test process ends (its stdin closes).
+    static let echo = Task { try await InteropPeer(script: "websocket/echo_server.py", arguments: ["--subprotocols", "chat.v1,chat.v2"]) }
+
     func withEchoGateway(options: String = "", _ body: (GatewayHarness) async throws -> Void) async throws {
-        try await withInteropPeer("websocket/echo_server.py", arguments: ["--subprotocols", "chat.v1,chat.v2"]) { echo in
-            try await withGateway(Self.directConfig(echo, options: options)) { gateway in try await body(gateway) }
-        }
+        let echo = try await Self.echo.value
+        try await withGateway(Self.directConfig(echo, options: options)) { gateway in try await body(gateway) }
     }
 
     @Test func textAndBinaryMessagesGoThroughAndComeBackWhole() async throws {
@@ -136,14 +140,12 @@ import Testing
     }
 
     @Test func shuttingDownTellsClientsTheGatewayIsGoingAway() async throws {
-        try await withInteropPeer("websocket/echo_server.py") { echo in
-            let gateway = try await GatewayHarness.start(Self.directConfig(echo))
-            let ws = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a")
-            ws.send("x")
-            #expect(await ws.readMessage()?.text == "x")
-            await gateway.stop()
-            #expect(await ws.readMessage()?.closeCode == 1001)
-        }
+        let gateway = try await GatewayHarness.start(Self.directConfig(try await Self.echo.value))
+        let ws = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a")
+        ws.send("x")
+        #expect(await ws.readMessage()?.text == "x")
+        await gateway.stop()
+        #expect(await ws.readMessage()?.closeCode == 1001)
     }
 
     @Test func whenTheRetriesAreExhaustedWaitingMessagesFailAndNewClientsGet502() async throws {
