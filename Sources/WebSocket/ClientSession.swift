@@ -24,15 +24,26 @@ final class ClientSession: Sendable {
         self.bufferLimit = bufferLimit
     }
 
-    /// Counts a message on its way to the backend. With `message_buffer_size`
+    /// Sends a message of this client to the backend. With `message_buffer_size`
     /// waiting, the gateway stops reading this client (TCP pushes back on it)
-    /// rather than drop its messages or let it fill the gateway's memory.
-    func messageQueued() {
+    /// rather than drop its messages or let it fill the gateway's memory. A
+    /// message that cannot be delivered earns `{"error":…}` with `return_error_details`.
+    func send(_ message: WebSocketMessage, through link: BackendLink, returnErrors: Bool) {
+        messageQueued()
+        link.send(message) { error in
+            self.messageLeft()
+            if let error, returnErrors {
+                self.connection.send(.text(ByteBuffer(bytes: Value.object(["error": .string(error)]).jsonBytes)))
+            }
+        }
+    }
+
+    private func messageQueued() {
         let count = waiting.withLockedValue { $0 += 1; return $0 }
         if count == bufferLimit { connection.pauseReading() }
     }
 
-    func messageLeft() {
+    private func messageLeft() {
         let count = waiting.withLockedValue { $0 -= 1; return $0 }
         if count == bufferLimit - 1 { connection.resumeReading() }
     }

@@ -66,14 +66,7 @@ final class MultiplexHub: Sendable {
 
     private func send(_ message: WebSocketMessage, from session: ClientSession) {
         guard let link = link.withLockedValue({ $0 }) else { return }
-        session.messageQueued()
-        let returnErrors = settings.returnErrorDetails
-        link.send(message) { error in
-            session.messageLeft()
-            if let error, returnErrors {
-                session.connection.send(.text(ByteBuffer(bytes: Value.object(["error": .string(error)]).jsonBytes)))
-            }
-        }
+        session.send(message, through: link, returnErrors: settings.returnErrorDetails)
     }
 
     // MARK: backend

@@ -109,17 +109,8 @@ final class WebSocketEndpoint: UpgradeEndpoint {
         } else {
             let link = directLink(for: session, request: request, params: params, subprotocol: subprotocol, loop: channel.eventLoop)
             let returnErrors = settings.returnErrorDetails
-            peer.events = WebSocketPeer.Events(
-                onMessage: { message in
-                    session.messageQueued()
-                    link.send(message) { error in
-                        session.messageLeft()
-                        if let error, returnErrors {
-                            session.connection.send(.text(ByteBuffer(bytes: Value.object(["error": .string(error)]).jsonBytes)))
-                        }
-                    }
-                },
-                onClose: { _ in link.stop() })
+            peer.events = WebSocketPeer.Events(onMessage: { session.send($0, through: link, returnErrors: returnErrors) },
+                                               onClose: { _ in link.stop() })
             link.start()
         }
     }
