@@ -179,11 +179,11 @@ import Testing
             // `-p 0` overrides the file's port: the system picks a free one,
             // which the log line reports.
             let path = try files.write("run.json", """
-            {"version": 3, "port": 1, "listen_ip": "127.0.0.1", "host": ["\(backend.url)"], "endpoints": [
+            {"version": 3, "port": 1, "listen_ip": "127.0.0.1", "timeout": "10s", "host": ["\(backend.url)"], "endpoints": [
               {"endpoint": "/a/{id}", "backend": [{"url_pattern": "/echo/{id}"}]}
             ]}
             """)
-            let gateway = try KrakendProcess(["run", "-c", path, "-p", "0"])
+            let gateway = try await KrakendProcess(["run", "-c", path, "-p", "0"])
             let port = try await Self.listeningPort(gateway)
             #expect(port != 1)
 
@@ -204,7 +204,7 @@ import Testing
     @Test func runStopsOnSIGINT() async throws {
         let files = try Files()
         let path = try files.write("run.yaml", "version: 3\nlisten_ip: 127.0.0.1\nendpoints: []\n")
-        let gateway = try KrakendProcess(["run", "-c", path, "-p", "0"])
+        let gateway = try await KrakendProcess(["run", "-c", path, "-p", "0"])
         _ = try await gateway.waitForOutput { $0.contains("Listening on port: ") ? true : nil }
         gateway.signal(SIGINT)
         let result = try await gateway.waitForExit(timeout: .seconds(30))
@@ -249,7 +249,7 @@ import Testing
               {"endpoint": "/slow", "backend": [{"url_pattern": "/slow/1500"}]}
             ]}
             """)
-            let gateway = try KrakendProcess(["run", "-c", path, "-p", "0"])
+            let gateway = try await KrakendProcess(["run", "-c", path, "-p", "0"])
             let port = try await Self.listeningPort(gateway)
             let inFlight = Task { try await TestHTTP.request("http://127.0.0.1:\(port)/slow") }
             // Signal only once the request has reached the backend.
@@ -269,7 +269,7 @@ import Testing
         let files = try Files()
         let path = try files.write("debug.json", #"{"version": 3, "listen_ip": "127.0.0.1", "endpoints": []}"#)
         for debug in [false, true] {
-            let gateway = try KrakendProcess(["run", "-c", path, "-p", "0"] + (debug ? ["-d"] : []))
+            let gateway = try await KrakendProcess(["run", "-c", path, "-p", "0"] + (debug ? ["-d"] : []))
             let port = try await Self.listeningPort(gateway)
             let response = try await TestHTTP.request("http://127.0.0.1:\(port)/__debug/x")
             #expect(response.status == (debug ? 200 : 404), "with -d: \(debug)")

@@ -24,7 +24,7 @@ struct ConformanceTests {
         process.arguments = ["python3", Self.runner.path, "--gateway", binary, "--only", Self.required]
         process.standardOutput = output
         process.standardError = output
-        try ProcessLauncher.run(process)
+        try await ProcessLauncher.run(process)
         // Polled with Task.sleep: a blocked thread would starve the other tests'
         // in-process servers. The runner bounds its own requests; this bounds the whole.
         let deadline = ContinuousClock.now + .seconds(180)

@@ -211,7 +211,7 @@ import Testing
     @Test func garbageFramesFailTheConnectionAndOthersGoOn() async throws {
         try await Self.withServer(methods: #"{"name": "Echo", "backend": [{"url_pattern": "/json?body=%7B%22text%22%3A%22ok%22%7D"}]}"#) { _, gateway in
             // A DATA frame on stream 0 and a frame of an unknown size: a connection error.
-            let (reply, closed) = try RawSocket.exchangeUntilClosed(port: gateway.port, Self.preface + Self.frame(0, [1, 2, 3]) + [0xFF, 0xFF, 0xFF, 9, 9])
+            let (reply, closed) = try await RawSocket.exchangeUntilClosed(port: gateway.port, Self.preface + Self.frame(0, [1, 2, 3]) + [0xFF, 0xFF, 0xFF, 9, 9])
             let goaway = Self.frames(in: reply).first { $0.type == 7 }
             #expect(closed, "the connection stayed open after its error")
             #expect(goaway?.code == 1, "no GOAWAY(PROTOCOL_ERROR) in \(Self.frames(in: reply))")
@@ -229,7 +229,7 @@ import Testing
                 Self.frame(1, flags: 0x04, stream: stream, block) + Self.frame(0, flags: 0x01, stream: stream, RawGRPCCall.frame([]))
             }
             let bytes = Self.preface + call(3) + Self.frame(3, stream: 1, [0, 0, 0, 8]) + call(5)
-            let frames = Self.frames(in: try await offThePool { try RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 3) })
+            let frames = Self.frames(in: try await RawSocket.exchangeBytes(port: gateway.port, bytes, timeout: 3))
             #expect(frames.contains { $0.type == 1 && $0.stream == 5 }, "no answer on stream 5: \(frames)")
             #expect(!frames.contains { $0.type == 7 }, "the connection was ended: \(frames)")
         }
@@ -243,7 +243,7 @@ import Testing
             var bytes = Self.preface
             for n in 0..<2000 { bytes += Self.frame(1, flags: 0x04, stream: UInt32(2 * n + 1), block) }
             let request = bytes
-            let reply = try await offThePool { try RawSocket.exchangeBytes(port: gateway.port, request, timeout: 2) }
+            let reply = try await RawSocket.exchangeBytes(port: gateway.port, request, timeout: 2)
             let frames = Self.frames(in: reply)
             let refused = frames.filter { $0.type == 3 && $0.code == 7 }.count
             let goaway = frames.first { $0.type == 7 }
@@ -295,11 +295,11 @@ import Testing
             let bytes = try MessageEncoder(catalog: Self.catalog).encode(.object(["id": .string(String(repeating: "z", count: 300))]), as: method.input)
             let answer = try await RawGRPCCall.send(port: gateway.port, path: Self.echo,
                                                     extra: [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "gzip")],
-                                                    body: RawGRPCCall.frame(GRPCTestGzip.compress(bytes), compressed: true))
+                                                    body: RawGRPCCall.frame(try await GRPCTestGzip.compress(bytes), compressed: true))
             #expect(answer.grpcStatus == 0, "\(answer.headerBlocks)")
             #expect(answer.headerBlocks.first?.first(name: "grpc-encoding") == "gzip")
             #expect(answer.data.first == 1)  // the answer's message is compressed
-            let reply = try GRPCTestGzip.decompress(Array(answer.data.dropFirst(5)))
+            let reply = try await GRPCTestGzip.decompress(Array(answer.data.dropFirst(5)))
             let text = try MessageDecoder(catalog: Self.catalog).decode(reply, as: method.output)["text"]
             #expect(text == .string("/echo/" + String(repeating: "z", count: 300)))
         }
@@ -364,22 +364,26 @@ import Testing
 /// gzip as the system's gzip writes and reads it: an implementation the
 /// gateway's own deflate and inflate are checked against.
 enum GRPCTestGzip {
-    static func compress(_ bytes: [UInt8]) throws -> [UInt8] { try run(["-c"], bytes) }
-    static func decompress(_ bytes: [UInt8]) throws -> [UInt8] { try run(["-dc"], bytes) }
+    static func compress(_ bytes: [UInt8]) async throws -> [UInt8] { try await run(["-c"], bytes) }
+    static func decompress(_ bytes: [UInt8]) async throws -> [UInt8] { try await run(["-dc"], bytes) }
 
-    static func run(_ arguments: [String], _ input: [UInt8]) throws -> [UInt8] {
+    static func run(_ arguments: [String], _ input: [UInt8]) async throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip"] + arguments
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
-        try ProcessLauncher.run(process)
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
-        return Array(output)
+        try await ProcessLauncher.run(process)
+        let box = UncheckedBox((process, stdin, stdout))
+        return try await offThePool {
+            let (process, stdin, stdout) = box.value
+            stdin.fileHandleForWriting.write(Data(input))
+            try stdin.fileHandleForWriting.close()
+            let output = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+            return Array(output)
+        }
     }
 }

@@ -126,13 +126,13 @@ import Testing
     /// and arrival order disagree.
     @Test func sharedGroupIsWonByTheSlowestBackend() async throws {
         try await withBackend { api in
-            api.serve("/late", json: #"{"who": "late", "only_late": 1}"#, delay: 400)
+            api.serve("/late", json: #"{"who": "late", "only_late": 1}"#, delay: 1500)
             api.serve("/early", json: #"{"who": "early", "only_early": 1}"#)
             let config = """
-            {"version": 3, "host": ["\(api.url)"], "endpoints": [{"endpoint": "/g", "timeout": "5s", "backend": [
+            {"version": 3, "host": ["\(api.url)"], "endpoints": [{"endpoint": "/g", "timeout": "10s", "backend": [
               {"url_pattern": "/late", "group": "same"},
               {"url_pattern": "/early", "group": "same"}
-            ]}, {"endpoint": "/root", "timeout": "5s", "backend": [
+            ]}, {"endpoint": "/root", "timeout": "10s", "backend": [
               {"url_pattern": "/late"},
               {"url_pattern": "/early"}
             ]}]}

@@ -57,7 +57,7 @@ import Testing
     @Test func hopByHopHeadersAreNotDuplicated() async throws {
         try await withBackend { backend in
             try await withGateway(Self.config(backend.url, urlPattern: "/big/64")) { gateway in
-                let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /proxy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                let raw = try await RawSocket.exchange(port: gateway.port, "GET /proxy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 let head = raw[..<(raw.range(of: "\r\n\r\n")?.lowerBound ?? raw.endIndex)].lowercased()
                 let lines = head.split(separator: "\r\n")
                 #expect(lines.first?.hasPrefix("http/1.1 200") == true, "\(head)")

@@ -187,7 +187,7 @@ import Testing
     @Test func allowedButAbsentHeadersKeepTheGatewayDefaults() async throws {
         try await withBackendAndGateway({ Self.config($0, endpoint: #""input_headers": ["User-Agent", "Accept-Encoding"]"#) }) { _, gateway in
             // The request is written by hand so that no client adds a User-Agent of its own.
-            let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /foo HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n")
+            let raw = try await RawSocket.exchange(port: gateway.port, "GET /foo HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n")
             let body = String(raw[(raw.range(of: "\r\n\r\n")?.upperBound ?? raw.endIndex)...])
             let echo = try Value(json: body)
             #expect(echo["headers"]?["User-Agent"] == .array([.string(GatewayVersion.userAgent)]))

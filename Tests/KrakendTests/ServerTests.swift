@@ -64,7 +64,7 @@ struct ServerTests {
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let gateway = try await GatewayHarness.start(Self.config())
-        let raw = try await RawSocket.exchangeAsync(port: gateway.port,
+        let raw = try await RawSocket.exchange(port: gateway.port,
             "GET /__debug/1 HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /__health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         // Responses follow each other with nothing in between: split on the status lines.
         let statuses = raw.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.components(separatedBy: "\r\n")[0] }
@@ -77,10 +77,10 @@ struct ServerTests {
     @Test func oversizeHeadersAre431() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "max_header_bytes": 1000"#))
         let big = String(repeating: "a", count: 8000)
-        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Big: \(big)\r\n\r\n")
+        let raw = try await RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Big: \(big)\r\n\r\n")
         #expect(raw.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large"))
         // Within the limit, the same request is served.
-        let small = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Small: abc\r\nConnection: close\r\n\r\n")
+        let small = try await RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\nX-Small: abc\r\nConnection: close\r\n\r\n")
         #expect(small.hasPrefix("HTTP/1.1 200 OK"))
         await gateway.stop()
     }
@@ -94,7 +94,7 @@ struct ServerTests {
     ])
     func badRequestsAre400AndTheServerKeepsServing(name: String, request: String) async throws {
         let gateway = try await GatewayHarness.start(Self.config())
-        let raw = try await RawSocket.exchangeAsync(port: gateway.port, request)
+        let raw = try await RawSocket.exchange(port: gateway.port, request)
         #expect(raw.hasPrefix("HTTP/1.1 400"), "\(name): \(raw)")
         let after = try await TestHTTP.request(gateway.url + "/__health")
         #expect(after.status == 200)
@@ -104,14 +104,14 @@ struct ServerTests {
     @Test func readHeaderTimeoutClosesASlowClient() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "read_header_timeout": "200ms""#))
         // The head never ends: the server must hang up rather than wait forever.
-        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n", timeout: 5)
+        let raw = try await RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n", timeout: 5)
         #expect(raw.isEmpty)
         await gateway.stop()
     }
 
     @Test func idleTimeoutClosesAKeptAliveConnection() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "idle_timeout": "200ms""#))
-        let raw = try await RawSocket.exchangeAsync(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n\r\n", timeout: 5)
+        let raw = try await RawSocket.exchange(port: gateway.port, "GET /__debug/ HTTP/1.1\r\nHost: a\r\n\r\n", timeout: 5)
         // Answered, then closed by the server (RawSocket reads until the peer closes).
         #expect(raw.hasPrefix("HTTP/1.1 200 OK"))
         await gateway.stop()
@@ -127,7 +127,7 @@ struct ServerTests {
         #expect(response.status == 200)
         #expect(response.json?["slow"] == .bool(true))
         // Nothing listens any more.
-        await #expect(throws: (any Error).self) { try await RawSocket.exchangeAsync(port: gateway.port, "GET /__health HTTP/1.1\r\n\r\n") }
+        await #expect(throws: (any Error).self) { try await RawSocket.exchange(port: gateway.port, "GET /__health HTTP/1.1\r\n\r\n") }
         await gateway.client.shutdown()
         await backend.stop()
     }
@@ -154,12 +154,12 @@ struct ServerTests {
             let path = Array("/__health".utf8), authority = Array("localhost".utf8)
             let block = [0x82, 0x86, 0x04, UInt8(path.count)] + path + [0x01, UInt8(authority.count)] + authority
             let headers = GRPCServerTests.frame(1, flags: 0x05, stream: 1, block)
-            let reply = try RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + headers, timeout: 3)
+            let reply = try await RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + headers, timeout: 3)
             let frames = GRPCServerTests.frames(in: reply)
             #expect(frames.contains { $0.type == 1 && $0.stream == 1 }, "no answer on stream 1: \(frames)")
             // HTTP/2 allows a request without :authority: it is answered too, not reset.
             let bare = GRPCServerTests.frame(1, flags: 0x05, stream: 1, [0x82, 0x86, 0x04, UInt8(path.count)] + path)
-            let bareFrames = GRPCServerTests.frames(in: try RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + bare, timeout: 3))
+            let bareFrames = GRPCServerTests.frames(in: try await RawSocket.exchangeBytes(port: gateway.port, GRPCServerTests.preface + bare, timeout: 3))
             #expect(bareFrames.contains { $0.type == 1 && $0.stream == 1 }, "no answer without :authority: \(bareFrames)")
         }
     }

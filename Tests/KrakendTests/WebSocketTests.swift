@@ -81,7 +81,7 @@ import Testing
     ])
     func aRequestThatIsNotAWebSocketHandshakeIsRefused(request: String, status: String) async throws {
         try await withEchoGateway { gateway in
-            let answer = try await offThePool { try RawSocket.exchange(port: gateway.port, request) }
+            let answer = try await RawSocket.exchange(port: gateway.port, request)
             #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer)")
             if status == "400" { #expect(answer.contains("Sec-Websocket-Version: 13")) }
         }
@@ -92,7 +92,7 @@ import Testing
         // a second request on the connection would wait forever.
         try await withEchoGateway { gateway in
             let twoRequests = "GET /__health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nGET /__health HTTP/1.1\r\nHost: x\r\n\r\n"
-            let result = try await offThePool { try RawSocket.exchangeUntilClosed(port: gateway.port, Array(twoRequests.utf8)) }
+            let result = try await RawSocket.exchangeUntilClosed(port: gateway.port, Array(twoRequests.utf8))
             let text = String(decoding: result.bytes, as: UTF8.self)
             #expect(result.closedByPeer)
             #expect(text.components(separatedBy: "HTTP/1.1 200").count == 2, "\(text)")

@@ -86,20 +86,28 @@ enum TestHTTP {
 }
 
 /// Raw bytes over TCP, for requests no well-behaved client would send.
+/// Every exchange blocks a Dispatch thread, never one of the task pool's:
+/// Swift concurrency has only as many threads as cores (two here), shared
+/// with the in-process gateway, and a read that waits out its timeout there
+/// would stall every test and the gateway with them.
 enum RawSocket {
-    /// Sends `bytes`, then reads until the peer closes or `timeout` passes.
-    static func exchange(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> String {
-        String(decoding: try exchangeBytes(port: port, bytes, timeout: timeout), as: UTF8.self)
+    /// Sends `text`, then reads until the peer closes or `timeout` passes.
+    static func exchange(port: Int, _ text: String, timeout: TimeInterval = 5) async throws -> String {
+        String(decoding: try await exchangeBytes(port: port, Array(text.utf8), timeout: timeout), as: UTF8.self)
     }
 
     /// `exchange` for binary protocols: the bytes as they came.
-    static func exchangeBytes(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> [UInt8] {
-        try exchangeUntilClosed(port: port, bytes, timeout: timeout).bytes
+    static func exchangeBytes(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) async throws -> [UInt8] {
+        try await exchangeUntilClosed(port: port, bytes, timeout: timeout).bytes
     }
 
     /// The bytes, and whether the peer closed the connection (rather than
     /// the wait running out).
-    static func exchangeUntilClosed(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) throws -> (bytes: [UInt8], closedByPeer: Bool) {
+    static func exchangeUntilClosed(port: Int, _ bytes: [UInt8], timeout: TimeInterval = 5) async throws -> (bytes: [UInt8], closedByPeer: Bool) {
+        try await offThePool { try blockingExchange(port: port, bytes, timeout: timeout) }
+    }
+
+    private static func blockingExchange(port: Int, _ bytes: [UInt8], timeout: TimeInterval) throws -> (bytes: [UInt8], closedByPeer: Bool) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -126,9 +134,5 @@ enum RawSocket {
             if n <= 0 { return (out, n == 0 || errno == ECONNRESET) }
             out += buffer[0..<n]
         }
-    }
-
-    static func exchange(port: Int, _ text: String, timeout: TimeInterval = 5) throws -> String {
-        try exchange(port: port, Array(text.utf8), timeout: timeout)
     }
 }

@@ -29,7 +29,7 @@ final class InteropPeer: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
-        try ProcessLauncher.run(process)
+        try await ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + timeout
         var found: [Int] = []
         while found.count < ports, ContinuousClock.now < deadline, process.isRunning {
@@ -88,14 +88,15 @@ enum InteropScript {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = process.standardOutput
-        try ProcessLauncher.run(process)
+        try await ProcessLauncher.run(process)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        var text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        if process.terminationReason == .uncaughtSignal { text += "\n(killed by signal \(process.terminationStatus))" }
         return (process.terminationStatus, text)
     }
 }

@@ -38,7 +38,7 @@ final class KrakendProcess {
 
     /// Starts `krakend arguments…` with the test's environment minus every
     /// `KRAKEND_*` variable, plus `environment`.
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) async throws {
         guard let executable = Self.executable else { throw NotBuilt() }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("krakend-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -54,7 +54,7 @@ final class KrakendProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try ProcessLauncher.run(process)
+        try await ProcessLauncher.run(process)
     }
 
     deinit {
@@ -106,13 +106,24 @@ final class KrakendProcess {
 /// Foundation's `Process.run` is not safe to call from several threads at
 /// once on Linux (seen here: a crash in its memcpy while parallel tests
 /// started processes): every test starts its processes through here, one at
-/// a time.
+/// a time, on a Dispatch thread. Spawning from a big test process under load
+/// can take a while, and two tests waiting here on the task pool's two
+/// threads stalled every other test and the in-process gateways with them.
 enum ProcessLauncher {
     private static let lock = NSLock()
 
-    static func run(_ process: Process) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        try process.run()
+    static func run(_ process: Process) async throws {
+        let box = UncheckedBox(process)
+        try await offThePool {
+            lock.lock()
+            defer { lock.unlock() }
+            try box.value.run()
+        }
     }
+}
+
+/// Hands a non-Sendable value to another thread that is its only user.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

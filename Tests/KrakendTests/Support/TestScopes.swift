@@ -68,18 +68,6 @@ func withClosedLoopbackPort<T>(_ body: (Int) async throws -> T) async throws -> 
     return try await body(Int(UInt16(bigEndian: addr.sin_port)))
 }
 
-extension RawSocket {
-    /// `exchange` on a thread of its own. Its reads block, and Swift
-    /// concurrency has only as many threads as cores (two here): a test that
-    /// blocks one of them, while another test blocks the other, leaves the
-    /// in-process gateway no thread to answer on until the read times out.
-    static func exchangeAsync(port: Int, _ text: String, timeout: TimeInterval = 5) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try exchange(port: port, text, timeout: timeout) }) }.start()
-        }
-    }
-}
-
 extension TestHTTP {
     /// A request with a body of raw bytes, sent with its length or, when
     /// `chunked`, with `Transfer-Encoding: chunked` in 64 KB pieces.

@@ -23,6 +23,7 @@ or its closing-handshake verdict is not OK/INFORMATIONAL.
 import argparse
 import asyncio
 import fnmatch
+import os
 import signal
 import sys
 import time
@@ -109,4 +110,9 @@ async def main():
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    status = asyncio.run(main())
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: kosoku's Rust runtime can abort (SIGABRT) while the
+    # interpreter tears down, turning a clean verdict into a crash status.
+    os._exit(status)
