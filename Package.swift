@@ -73,6 +73,7 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),  // its vendored zlib: permessage-deflate
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/WebSocket"

@@ -77,13 +77,16 @@ final class WebSocketEndpoint: UpgradeEndpoint {
         var extra = HTTPHeaders()
         let subprotocol = ClientHandshake.subprotocol(head, supported: settings.subprotocols)
         if let subprotocol { extra.add(name: "Sec-WebSocket-Protocol", value: subprotocol) }
-        let upgrader = NIOWebSocketServerUpgrader(shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(extra) },
+        let deflate = PerMessageDeflate.negotiate(head.headers)
+        if let deflate { extra.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeader) }
+        let answerHeaders = extra
+        let upgrader = NIOWebSocketServerUpgrader(shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(answerHeaders) },
                                                   upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
         let session = sessionFields(request, params: params)
         return upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: head, initialResponseHeaders: [:])
             .map { headers in
                 .switchProtocols(headers: headers) { channel in
-                    try self.connect(channel, request: request, params: params, session: session, subprotocol: subprotocol)
+                    try self.connect(channel, request: request, params: params, session: session, subprotocol: subprotocol, deflate: deflate)
                 }
             }
             .flatMapErrorThrowing { _ in ClientHandshake.refuse(.badRequest) }
@@ -92,13 +95,15 @@ final class WebSocketEndpoint: UpgradeEndpoint {
     /// Adds the frame handlers to an upgraded client connection and joins it
     /// to the hub, or opens its own backend connection.
     private func connect(_ channel: Channel, request: IncomingRequest, params: [(name: String, value: String)],
-                         session fields: (url: String, fields: [String: Value]), subprotocol: String?) throws {
+                         session fields: (url: String, fields: [String: Value]), subprotocol: String?,
+                         deflate: PerMessageDeflate?) throws {
         let sync = channel.pipeline.syncOperations
         let readSize = settings.readBufferSize
         try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: readSize, maximum: max(readSize, 1 << 16)))
-        let peer = WebSocketPeer(role: .server, limits: clientLimits)
+        let peer = WebSocketPeer(role: .server, limits: clientLimits, deflate: deflate)
+        let maxFrameSize = deflate == nil ? clientLimits.maxMessageSize : clientLimits.maxCompressedSize
         try sync.addHandler(WebSocketFrameEncoder())
-        try sync.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: min(clientLimits.maxMessageSize, Int(UInt32.max)))))
+        try sync.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: min(maxFrameSize, Int(UInt32.max)))))
         try sync.addHandler(peer)
         let connection = WebSocketConnection(channel: channel, peer: peer)
         guard case .string(let uuid)? = fields.fields["uuid"] else { return }

@@ -27,6 +27,10 @@ struct WebSocketLimits: Sendable {
     /// Messages that may wait to be written before the peer counts as too
     /// slow and is closed (`message_buffer_size`).
     var outboundMessageLimit: Int
+
+    /// How big a compressed message may arrive: deflate's worst case (stored
+    /// blocks) is a little bigger than `maxMessageSize`.
+    var maxCompressedSize: Int { maxMessageSize + maxMessageSize / 1000 + 1024 }
 }
 
 /// Why a connection ended, as its owner learns it.
@@ -40,8 +44,9 @@ struct WebSocketCloseInfo: Sendable {
 /// or as client (the gateway's connection to a backend): assembles messages
 /// from frames and checks them (RFC 6455: masking, opcodes, control frames,
 /// UTF-8, close codes), answers pings, pings the peer, and closes with the
-/// right code. Lives on its channel's event loop; owners reach it through
-/// `WebSocketConnection`.
+/// right code; with permessage-deflate negotiated, inflates what arrives
+/// compressed and compresses what leaves. Lives on its channel's event loop;
+/// owners reach it through `WebSocketConnection`.
 final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -56,10 +61,11 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
 
     let role: Role
     let limits: WebSocketLimits
+    let deflate: PerMessageDeflate?
     var events = Events()
 
     private var context: ChannelHandlerContext?
-    private var assembling: (opcode: WebSocketOpcode, data: ByteBuffer)?
+    private var assembling: (opcode: WebSocketOpcode, data: ByteBuffer, compressed: Bool)?
     private var closeSent = false
     private var closeInfo = WebSocketCloseInfo(code: nil, reason: "")
     private var closedReported = false
@@ -71,9 +77,10 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
     private var readsPaused = false
     private var readPending = false
 
-    init(role: Role, limits: WebSocketLimits) {
+    init(role: Role, limits: WebSocketLimits, deflate: PerMessageDeflate? = nil) {
         self.role = role
         self.limits = limits
+        self.deflate = deflate
     }
 
     // MARK: lifecycle
@@ -148,7 +155,11 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         lastRead = .now()
-        if frame.rsv1 || frame.rsv2 || frame.rsv3 { return fail(1002, "reserved bits set without an extension") }
+        if frame.rsv2 || frame.rsv3 { return fail(1002, "reserved bits set without an extension") }
+        // RSV1 marks a compressed message, on its first frame only.
+        if frame.rsv1, deflate == nil || !(frame.opcode == .text || frame.opcode == .binary) {
+            return fail(1002, deflate == nil ? "reserved bits set without an extension" : "RSV1 set on a frame that does not start a message")
+        }
         switch role {
         case .server where frame.maskKey == nil: return fail(1002, "client frames must be masked")
         case .client where frame.maskKey != nil: return fail(1002, "server frames must not be masked")
@@ -159,13 +170,14 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         case .continuation:
             guard var message = assembling else { return fail(1002, "continuation frame without a message") }
             assembling = nil
-            guard message.data.readableBytes + payload.readableBytes <= limits.maxMessageSize else { return fail(1009, "message too big") }
+            let limit = message.compressed ? limits.maxCompressedSize : limits.maxMessageSize
+            guard message.data.readableBytes + payload.readableBytes <= limit else { return fail(1009, "message too big") }
             message.data.writeBuffer(&payload)
-            if frame.fin { deliver(message.opcode, message.data) } else { assembling = message }
+            if frame.fin { deliver(message.opcode, message.data, compressed: message.compressed) } else { assembling = message }
         case .text, .binary:
             guard assembling == nil else { return fail(1002, "new message before the last one ended") }
-            guard payload.readableBytes <= limits.maxMessageSize else { return fail(1009, "message too big") }
-            if frame.fin { deliver(frame.opcode, payload) } else { assembling = (frame.opcode, payload) }
+            guard payload.readableBytes <= (frame.rsv1 ? limits.maxCompressedSize : limits.maxMessageSize) else { return fail(1009, "message too big") }
+            if frame.fin { deliver(frame.opcode, payload, compressed: frame.rsv1) } else { assembling = (frame.opcode, payload, frame.rsv1) }
         case .ping:
             sendControl(.pong, data: payload)
         case .pong:
@@ -177,8 +189,18 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func deliver(_ opcode: WebSocketOpcode, _ data: ByteBuffer) {
-        guard !closeSent else { return }
+    private func deliver(_ opcode: WebSocketOpcode, _ data: ByteBuffer, compressed: Bool) {
+        guard !closeSent, let context else { return }
+        var data = data
+        if compressed, let deflate {
+            do {
+                data = try deflate.decompress(data, limit: limits.maxMessageSize, allocator: context.channel.allocator)
+            } catch is PerMessageDeflate.TooLarge {
+                return fail(1009, "message too big")
+            } catch {
+                return fail(1007, "invalid compressed data")
+            }
+        }
         if opcode == .text {
             guard String(validating: data.readableBytesView, as: UTF8.self) != nil else { return fail(1007, "text message is not UTF-8") }
             events.onMessage(.text(data))
@@ -244,6 +266,14 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         pendingMessages += 1
         var data = message.data
         var opcode: WebSocketOpcode = { if case .text = message { return .text } else { return .binary } }()
+        var compressed = false
+        // Every message, short ones too: RFC 7692 lets each message choose,
+        // but clients in the wild (Autobahn's kosoku) expect what they sent
+        // compressed to come back compressed, as gorilla and websockets do.
+        if let deflate {
+            data = deflate.compress(data, allocator: context.channel.allocator)
+            compressed = true
+        }
 
         let done = context.eventLoop.makePromise(of: Void.self)
         done.futureResult.assumeIsolated().whenComplete { [weak self] result in
@@ -252,10 +282,11 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         }
         while data.readableBytes > limits.fragmentSize {
             let part = data.readSlice(length: limits.fragmentSize)!
-            context.write(wrapOutboundOut(frame(opcode, part, fin: false)), promise: nil)
+            context.write(wrapOutboundOut(frame(opcode, part, fin: false, rsv1: compressed)), promise: nil)
             opcode = .continuation
+            compressed = false
         }
-        context.writeAndFlush(wrapOutboundOut(frame(opcode, data, fin: true)), promise: done)
+        context.writeAndFlush(wrapOutboundOut(frame(opcode, data, fin: true, rsv1: compressed)), promise: done)
     }
 
     /// Starts the closing handshake; the connection closes when the peer
@@ -282,8 +313,8 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(frame(opcode, data, fin: true)), promise: nil)
     }
 
-    private func frame(_ opcode: WebSocketOpcode, _ data: ByteBuffer, fin: Bool) -> WebSocketFrame {
-        WebSocketFrame(fin: fin, opcode: opcode, maskKey: role == .client ? .random() : nil, data: data)
+    private func frame(_ opcode: WebSocketOpcode, _ data: ByteBuffer, fin: Bool, rsv1: Bool = false) -> WebSocketFrame {
+        WebSocketFrame(fin: fin, rsv1: rsv1, opcode: opcode, maskKey: role == .client ? .random() : nil, data: data)
     }
 
     /// A write that cannot leave for `writeWait` closes the connection.

@@ -34,14 +34,17 @@ import Testing
             {"version": 3, "endpoints": [{"endpoint": "/autobahn",
               "backend": [{"host": ["ws://127.0.0.1:\(echo.port)"], "url_pattern": "/", "disable_host_sanitize": true}],
               "extra_config": {"websocket": {"enable_direct_communication": true, "max_message_size": 33554432,
-                                             "read_buffer_size": 65536, "write_buffer_size": 65536, "message_buffer_size": 1024}}}]}
+                                             "read_buffer_size": 65536, "write_buffer_size": 65536, "message_buffer_size": 1024,
+                                             "ping_period": "10m", "pong_wait": "11m"}}}]}
             """
+            // No ping during a case: Autobahn's harness ends a case on any ping.
             try await withGateway(config) { gateway in
-                // Group 9's 4-16 MB messages cost a debug build a minute of both
-                // cores and starve the tests running beside it: they are left to
-                // the full run by hand (`autobahn.py --url …`, README), which passes.
+                // Group 9's 4-16 MB messages and group 12's thousand messages
+                // of 1 KB to 128 KB cost a debug build minutes of both cores and
+                // starve the tests running beside it: they are left to the full
+                // run by hand (`autobahn.py --url …`, README), which passes.
                 let result = try await InteropScript.run("websocket/autobahn.py", [
-                    "--url", "ws://127.0.0.1:\(gateway.port)/autobahn", "--cases", "1,2,3,4,5,6,7,9,10,12",
+                    "--url", "ws://127.0.0.1:\(gateway.port)/autobahn", "--cases", "1,2,3,4,5,6,7,9,10,12.*.1,12.*.2,12.*.3",
                     "--exclude", "9.1.4,9.1.5,9.1.6,9.2.4,9.2.5,9.2.6,9.3.*,9.4.*", "--timeout", "500"],
                     timeout: .seconds(600))
                 #expect(result.status == 0, "\(result.output)")

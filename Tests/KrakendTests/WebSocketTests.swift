@@ -129,6 +129,47 @@ import Testing
         }
     }
 
+    static let offersDeflate = [("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")]
+
+    @Test func permessageDeflateIsNegotiatedAndUsedBothWays() async throws {
+        try await withEchoGateway { gateway in
+            let ws = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a", headers: Self.offersDeflate)
+            #expect(ws.header("Sec-WebSocket-Extensions") == "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+            // A compressed message, in two fragments: RSV1 on the first only.
+            let message = TestWebSocket.storedBlock(Array("compressed hello".utf8))
+            ws.sendFrame(opcode: 1, payload: Array(message[..<8]), fin: false, rsv: 4)
+            ws.sendFrame(opcode: 0, payload: Array(message[8...]))
+            // The backend got it inflated (the echo would not be text otherwise),
+            // and the echo comes back compressed.
+            let echo = await ws.readMessage()
+            #expect(echo?.opcode == 1)
+            #expect(echo?.rsv1 == true)
+            #expect(echo.map { !$0.payload.isEmpty && $0.text != "compressed hello" } == true)
+            let plain = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a")
+            #expect(plain.header("Sec-WebSocket-Extensions") == nil)
+            plain.send("plain hello")
+            #expect(await plain.readMessage() == .init(opcode: 1, payload: Array("plain hello".utf8)))
+        }
+    }
+
+    @Test(arguments: [
+        ("RSV1 on a continuation", TestWebSocket.frameBytes(opcode: 1, payload: TestWebSocket.storedBlock([0x61]), fin: false)
+            + TestWebSocket.frameBytes(opcode: 0, payload: [], rsv: 4), UInt16(1002)),
+        ("RSV1 on a ping", TestWebSocket.frameBytes(opcode: 9, payload: [], rsv: 4), 1002),
+        ("not deflate data", TestWebSocket.frameBytes(opcode: 1, payload: [0xFF, 0xFF, 0xFF, 0xFF, 0x12], rsv: 4), 1007),
+        ("inflated over max_message_size", TestWebSocket.frameBytes(opcode: 2, payload: TestWebSocket.storedBlock(Array(repeating: 7, count: 1025)), rsv: 4), 1009),
+        ("inflated text that is not UTF-8", TestWebSocket.frameBytes(opcode: 1, payload: TestWebSocket.storedBlock([0x68, 0xC3, 0x28]), rsv: 4), 1007),
+    ])
+    func aCompressedMessageBreakingTheRulesIsClosedWithItsCode(name: String, bytes: [UInt8], code: UInt16) async throws {
+        try await withEchoGateway { gateway in
+            let offender = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a", headers: Self.offersDeflate)
+            offender.sendRaw(bytes)
+            let close = await offender.readMessage()
+            #expect(close?.closeCode == code, "\(name)")
+            #expect(await offender.closedByPeer(), "\(name)")
+        }
+    }
+
     @Test func aCloseIsAnsweredWithTheSameCodeAndTheConnectionEnds() async throws {
         try await withEchoGateway { gateway in
             let ws = try await TestWebSocket.connect(port: gateway.port, path: "/ws/a")

@@ -1,5 +1,6 @@
 import GatewayCore
 import NIOCore
+import NIOHTTP1
 import Testing
 @testable import GatewayWebSocket
 
@@ -68,5 +69,71 @@ import Testing
     @Test func closeCodesAClientMaySend() {
         for valid: UInt16 in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999] { #expect(WebSocketPeer.isValidCloseCode(valid)) }
         for invalid: UInt16 in [0, 999, 1004, 1005, 1006, 1012, 1015, 1016, 2000, 2999, 5000] { #expect(!WebSocketPeer.isValidCloseCode(invalid)) }
+    }
+}
+
+/// permessage-deflate (RFC 7692): which offers are accepted, and the codec's
+/// round trips and limits. Clients the gateway did not write check the wire
+/// format: Python `websockets` in gateway_suite.py, Autobahn's group 12.
+@Suite struct PerMessageDeflateTests {
+    func negotiate(_ offers: String...) -> PerMessageDeflate? {
+        var headers = HTTPHeaders()
+        for offer in offers { headers.add(name: "Sec-WebSocket-Extensions", value: offer) }
+        return PerMessageDeflate.negotiate(headers)
+    }
+
+    @Test func offersAreAcceptedWithoutContextTakeover() {
+        #expect(negotiate("permessage-deflate")?.responseHeader == "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+        // Browsers' offer, and Autobahn's.
+        #expect(negotiate("permessage-deflate; client_max_window_bits")?.windowBits == 15)
+        #expect(negotiate("permessage-deflate; client_no_context_takeover; client_max_window_bits") != nil)
+        #expect(negotiate("x-webkit-deflate-frame") == nil)
+        #expect(negotiate() == nil)
+    }
+
+    @Test func aSmallerServerWindowIsHonouredAndEightBitsDeclined() {
+        #expect(negotiate("permessage-deflate; server_max_window_bits=10")?.responseHeader
+                == "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10")
+        #expect(negotiate(#"permessage-deflate; server_max_window_bits="12""#)?.windowBits == 12)
+        // zlib's raw deflate cannot keep to 256 bytes: the next offer is taken.
+        #expect(negotiate("permessage-deflate; server_max_window_bits=8, permessage-deflate")?.windowBits == 15)
+        #expect(negotiate("permessage-deflate; server_max_window_bits=8") == nil)
+    }
+
+    @Test func malformedOffersAreDeclined() {
+        for offer in ["permessage-deflate; server_max_window_bits", "permessage-deflate; server_max_window_bits=16",
+                      "permessage-deflate; client_max_window_bits=7", "permessage-deflate; client_max_window_bits=+9",
+                      "permessage-deflate; unknown", "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+                      "permessage-deflate; server_no_context_takeover=1"] {
+            #expect(negotiate(offer) == nil, "\(offer)")
+        }
+    }
+
+    @Test func compressedMessagesComeBackWhole() throws {
+        let allocator = ByteBufferAllocator()
+        let text = ByteBuffer(string: String(repeating: "Hello, WebSocket! ", count: 2000))
+        var random = ByteBuffer()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<(300 << 10) { random.writeInteger(UInt8.random(in: 0...255, using: &generator)) }
+        for deflate in [PerMessageDeflate(), PerMessageDeflate(windowBits: 9)] {
+            for input in [text, random, ByteBuffer(string: "x")] {
+                let compressed = deflate.compress(input, allocator: allocator)
+                if input.readableBytes > 1000 && input == text { #expect(compressed.readableBytes < input.readableBytes / 10) }
+                #expect(try deflate.decompress(compressed, limit: input.readableBytes, allocator: allocator) == input)
+            }
+        }
+    }
+
+    @Test func aBombStopsAtTheLimitAndGarbageIsCorrupt() throws {
+        let deflate = PerMessageDeflate()
+        let bomb = deflate.compress(ByteBuffer(repeating: 0, count: 10 << 20), allocator: ByteBufferAllocator())
+        #expect(bomb.readableBytes < 20_000)
+        #expect(throws: PerMessageDeflate.TooLarge.self) { try deflate.decompress(bomb, limit: 1 << 20, allocator: ByteBufferAllocator()) }
+        #expect(throws: PerMessageDeflate.Corrupt.self) {
+            try deflate.decompress(ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF, 0x12, 0x34]), limit: 1 << 20, allocator: ByteBufferAllocator())
+        }
+        // The shared stream is usable after both.
+        let ok = deflate.compress(ByteBuffer(string: String(repeating: "ok", count: 100)), allocator: ByteBufferAllocator())
+        #expect(try deflate.decompress(ok, limit: 200, allocator: ByteBufferAllocator()) == ByteBuffer(string: String(repeating: "ok", count: 100)))
     }
 }

@@ -9,6 +9,8 @@ final class TestWebSocket: @unchecked Sendable {
         var fin = true
         var opcode: UInt8
         var payload: [UInt8]
+        /// RSV1: with permessage-deflate, the first frame of a compressed message.
+        var rsv1 = false
         var text: String { String(decoding: payload, as: UTF8.self) }
         /// The close code of a close frame.
         var closeCode: UInt16? { opcode == 8 && payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil }
@@ -78,6 +80,14 @@ final class TestWebSocket: @unchecked Sendable {
 
     func sendFrame(opcode: UInt8, payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv: UInt8 = 0) {
         sendRaw(Self.frameBytes(opcode: opcode, payload: payload, fin: fin, masked: masked, rsv: rsv))
+    }
+
+    /// `bytes` as a permessage-deflate payload any inflater reads: one
+    /// stored (uncompressed) deflate block, without the final-block bit,
+    /// for the receiver to end with its `00 00 ff ff`.
+    static func storedBlock(_ bytes: [UInt8]) -> [UInt8] {
+        let n = UInt16(bytes.count)
+        return [0x00, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)] + bytes
     }
 
     static func frameBytes(opcode: UInt8, payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv: UInt8 = 0) -> [UInt8] {
@@ -155,7 +165,8 @@ final class TestWebSocket: @unchecked Sendable {
             offset = 10
         }
         guard pending.count >= offset + length else { return nil }
-        let frame = Frame(fin: pending[0] & 0x80 != 0, opcode: pending[0] & 0x0F, payload: Array(pending[offset..<offset + length]))
+        let frame = Frame(fin: pending[0] & 0x80 != 0, opcode: pending[0] & 0x0F, payload: Array(pending[offset..<offset + length]),
+                          rsv1: pending[0] & 0x40 != 0)
         pending.removeFirst(offset + length)
         return frame
     }

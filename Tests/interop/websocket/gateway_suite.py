@@ -488,6 +488,30 @@ async def direct_echo():
         await c.close()
 
 
+async def direct_compression():
+    # websockets offers permessage-deflate unless told not to.
+    c = await Client.open("/direct", "direct")
+    plain = await Client.open("/direct", "plain", compression=None)
+    try:
+        names = [e.name for e in c.ws.protocol.extensions]
+        expect(names == ["permessage-deflate"], "extensions negotiated: %r" % (names,))
+        expect(plain.ws.protocol.extensions == [], "a client that offers nothing got %r" % (plain.ws.protocol.extensions,))
+        text = "compress me " * 4000
+        noise = os.urandom(60000)
+        for client in (c, plain):
+            await client.ws.send(text)
+            got = await client.next()
+            expect(got == text, "%s: a 48000-character text came back as %d characters" % (client.name, len(got)))
+            await client.ws.send(noise)
+            got = await client.next()
+            expect(got == noise, "%s: 60000 random bytes came back as %d bytes" % (client.name, len(got)))
+            await client.ws.send("short")
+            expect(await client.next() == "short", "%s: a short message did not come back" % client.name)
+    finally:
+        await c.close()
+        await plain.close()
+
+
 async def direct_subprotocol(offer, want):
     c = await Client.open("/direct", "direct", subprotocols=offer)
     try:
@@ -668,6 +692,8 @@ async def main():
     await check("direct: one backend /echo connection per client", direct_one_backend_each)
     await check("direct: a client leaving closes its backend connection", direct_closes_backend)
     await check("direct: text and binary messages are echoed unchanged", direct_echo)
+    await check("direct: permessage-deflate is negotiated and large messages come back whole, with or without it",
+                direct_compression)
     await check("direct: offering chat.v1 selects chat.v1", lambda: direct_subprotocol(["chat.v1"], "chat.v1"))
     await check("direct: offering chat.v1, chat.v2 selects chat.v2 (the gateway's order)",
                 lambda: direct_subprotocol(["chat.v1", "chat.v2"], "chat.v2"))
