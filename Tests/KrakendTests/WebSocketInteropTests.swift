@@ -7,7 +7,8 @@ import Testing
 /// envelopes and session data, unicast/multicast/broadcast, connect and
 /// disconnect events, size limits, direct mode with binary frames,
 /// subprotocols and forwarding, a backend restart), and the Autobahn
-/// TestSuite cases (kosoku) against a direct endpoint with an echo backend.
+/// TestSuite cases (kosoku) against a direct endpoint with an echo backend,
+/// and wss:// on both sides.
 @Suite struct WebSocketInteropTests {
     static let template = InteropPeer.interopDirectory.appendingPathComponent("websocket/krakend.json.template")
 
@@ -25,6 +26,32 @@ import Testing
         } catch {
             await peer.stop()
             throw error
+        }
+    }
+
+    /// wss:// on both sides: clients reach the gateway's TLS port, and the
+    /// gateway reaches a TLS backend it trusts through `client_tls`; a
+    /// backend it does not trust is never reached, and its client is told so.
+    @Test func wssFromClientsAndToBackends() async throws {
+        let cert = GRPCServerInteropTests.fixtures.path + "/test-cert.pem", key = GRPCServerInteropTests.fixtures.path + "/test-key.pem"
+        try await withInteropPeer("websocket/echo_server.py", arguments: ["--tls", cert, key]) { echo in
+            func config(trust: Bool) -> String {
+                """
+                {"version": 3, "tls": {"keys": [{"public_key": "\(cert)", "private_key": "\(key)"}]}\(trust ? #", "client_tls": {"ca_certs": ["\#(cert)"]}"# : ""),
+                 "endpoints": [{"endpoint": "/secure",
+                   "backend": [{"host": ["wss://127.0.0.1:\(echo.port)"], "url_pattern": "/", "disable_host_sanitize": true}],
+                   "extra_config": {"websocket": {"enable_direct_communication": true, "max_retries": 1, "max_message_size": 1048576}}}]}
+                """
+            }
+            try await withGateway(config(trust: true)) { gateway in
+                let result = try await InteropScript.run("websocket/echo_client.py", ["--url", "wss://127.0.0.1:\(gateway.port)/secure", "--ca", cert])
+                #expect(result.status == 0, "\(result.output)")
+            }
+            try await withGateway(config(trust: false)) { gateway in
+                let result = try await InteropScript.run("websocket/echo_client.py", [
+                    "--url", "wss://127.0.0.1:\(gateway.port)/secure", "--ca", cert, "--expect-close", "1011"])
+                #expect(result.status == 0, "\(result.output)")
+            }
         }
     }
 
