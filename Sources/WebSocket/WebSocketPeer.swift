@@ -54,9 +54,9 @@ final class WebSocketPeer: ChannelDuplexHandler, RemovableChannelHandler {
 
     enum Role { case server, client }
 
-    struct Events {
-        var onMessage: (WebSocketMessage) -> Void = { _ in }
-        var onClose: (WebSocketCloseInfo) -> Void = { _ in }
+    struct Events: Sendable {
+        var onMessage: @Sendable (WebSocketMessage) -> Void = { _ in }
+        var onClose: @Sendable (WebSocketCloseInfo) -> Void = { _ in }
     }
 
     let role: Role
