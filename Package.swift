@@ -78,10 +78,20 @@ let package = Package(
             ],
             path: "Sources/WebSocket"
         ),
+        .target(
+            name: "GatewayRuntime",
+            dependencies: [
+                "GatewayCore", "GatewayGRPC", "GatewayGraphQL", "GatewaySOAP", "GatewayWebSocket",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Runtime"
+        ),
         .executableTarget(
             name: "krakend",
             dependencies: [
-                "GatewayCore", "GatewayGRPC", "GatewayGraphQL", "GatewaySOAP", "GatewayWebSocket",
+                "GatewayCore", "GatewayRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -110,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "KrakendTests",
             dependencies: [
-                "GatewayCore", "GatewayGRPC", "krakend",
+                "GatewayCore", "GatewayGRPC", "GatewayRuntime", "krakend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

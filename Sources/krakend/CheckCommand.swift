@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayCore
+import GatewayRuntime
 import Logging
 
 struct CheckCommand: ParsableCommand {

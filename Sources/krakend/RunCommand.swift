@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GatewayCore
-import GatewayGRPC
+import GatewayRuntime
 import Logging
 import NIOCore
 import NIOPosix
@@ -31,58 +31,23 @@ struct RunCommand: AsyncParsableCommand {
         if debug { service.debugEndpoint = true }
 
         let logger = Self.makeLogger(service: service, debug: debug)
-        let modules: ProtocolModules
-        do {
-            modules = try ProtocolModules.load(for: service)
-            for warning in modules.warnings { logger.warning("\(warning)") }
-        } catch {
-            report(error, file: config)
-            throw ExitCode.failure
-        }
-        Self.reportNamespaces(service, adapters: modules.adapters, logger: logger)
-
-        var settings: ServerSettings
+        let settings: ServerSettings
         do { settings = try ServerSettings(service) } catch {
             report(ConfigError(path: "tls", "cannot load the TLS keys: \(error)"), file: config)
             throw ExitCode.failure
         }
-
-        let group = MultiThreadedEventLoopGroup.singleton
-        let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
-        let gateway: Gateway
-        let grpcServer: GRPCServer?
+        let running: RunningGateway
         do {
-            gateway = try Gateway(config: service, client: client, logger: logger, adapters: modules.adapters,
-                                  upgrades: ProtocolModules.upgrades(group: group, logger: logger))
-            grpcServer = try modules.grpcServer(for: service, client: client)
-        } catch {
+            running = try await RunningGateway.start(service, settings: settings, logger: logger)
+        } catch let error as ConfigError {
             report(error, file: config)
-            await client.shutdown()
             throw ExitCode.failure
         }
-
-        let server: GatewayServer
-        do {
-            server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
-        } catch where settings.host == "::" {
-            // No IPv6 on this machine: listen on every IPv4 address instead.
-            settings.host = "0.0.0.0"
-            server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
-        }
-        for warning in modules.problems(service).warnings {
-            logger.warning("\(warning)")
-        }
-        if let grpcServer {
-            logger.info("gRPC server on the same port: \(grpcServer.serviceNames.count) services, reflection and health included")
-        }
-        logger.info("Listening on port: \(server.port)")
+        logger.info("Listening on port: \(running.port)")
 
         await Self.waitForTermination()
         logger.info("Shutting down: draining in-flight requests")
-        grpcServer?.beginShutdown()
-        await server.shutdown()
-        await gateway.shutdown()
-        await client.shutdown()
+        await running.stop()
         logger.info("Stopped")
     }
 
@@ -104,22 +69,6 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         return Logger(label: prefix)
-    }
-
-    /// Namespaces the gateway does not act on are ignored, as KrakenD ignores
-    /// them; the ones of modules still to come are said out loud.
-    static func reportNamespaces(_ service: ServiceConfig, adapters: BackendAdapters, logger: Logger) {
-        let understood = Gateway.understoodNamespaces.union(adapters.namespaces).union(ProtocolModules.serviceNamespaces)
-        var seen = Set(service.extraConfig.keys)
-        for e in service.endpoints {
-            seen.formUnion(e.extraConfig.keys)
-            for b in e.backends { seen.formUnion(b.extraConfig.keys) }
-        }
-        for namespace in seen.sorted() {
-            if !understood.contains(namespace) {
-                logger.debug("ignoring the extra_config namespace \(namespace)")
-            }
-        }
     }
 
     /// Returns on the first SIGTERM or SIGINT.

@@ -6,16 +6,17 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-@testable import krakend
+import GatewayRuntime
 
 /// A gateway started in-process from a configuration text, on an ephemeral
 /// loopback port; `stop()` shuts it down.
-final class GatewayHarness: @unchecked Sendable {
-    let server: GatewayServer
-    let client: HTTPBackendClient
-    let grpcServer: GRPCServer?
-    let gateway: Gateway
-    var port: Int { server.port }
+final class GatewayHarness: Sendable {
+    let running: RunningGateway
+    var server: GatewayServer { running.server }
+    var client: HTTPBackendClient { running.client }
+    var grpcServer: GRPCServer? { running.grpcServer }
+    var gateway: Gateway { running.gateway }
+    var port: Int { running.port }
     var url: String { "http://127.0.0.1:\(port)" }
 
     static func start(_ json: String, environment: [String: String] = [:]) async throws -> GatewayHarness {
@@ -28,39 +29,15 @@ final class GatewayHarness: @unchecked Sendable {
             document = .object(root)
         }
         let config = try ConfigParser.parse(document, environment: environment)
-        let group = MultiThreadedEventLoopGroup.singleton
-        let client = HTTPBackendClient(settings: config.client, eventLoopGroup: group)
-        let gateway: Gateway
-        let grpcServer: GRPCServer?
-        do {
-            let modules = try ProtocolModules.load(for: config)
-            gateway = try Gateway(config: config, client: client, logger: Logger(label: "test"), adapters: modules.adapters,
-                                  upgrades: ProtocolModules.upgrades(group: group, logger: Logger(label: "test")))
-            grpcServer = try modules.grpcServer(for: config, client: client)
-        } catch {
-            await client.shutdown()  // a client must be shut down before it goes away
-            throw error
-        }
         var settings = try ServerSettings(config)
         settings.host = "127.0.0.1"
         settings.port = 0
-        let server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: grpcServer.map { [$0] } ?? [], group: group)
-        return GatewayHarness(server: server, gateway: gateway, client: client, grpcServer: grpcServer)
+        return GatewayHarness(running: try await RunningGateway.start(config, settings: settings, logger: Logger(label: "test")))
     }
 
-    private init(server: GatewayServer, gateway: Gateway, client: HTTPBackendClient, grpcServer: GRPCServer?) {
-        self.server = server
-        self.gateway = gateway
-        self.client = client
-        self.grpcServer = grpcServer
-    }
+    private init(running: RunningGateway) { self.running = running }
 
-    func stop() async {
-        grpcServer?.beginShutdown()
-        await server.shutdown(deadline: .seconds(2))
-        await gateway.shutdown()
-        await client.shutdown()
-    }
+    func stop() async { await running.stop(deadline: .seconds(2)) }
 }
 
 /// A plain HTTP client for the tests' requests.

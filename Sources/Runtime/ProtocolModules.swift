@@ -7,32 +7,32 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// The protocol modules wired into the gateway: the one list `run`, `check`
-/// and the tests share.
-struct ProtocolModules {
-    let adapters: BackendAdapters
+/// The protocol modules wired into the gateway: the one list `run`, `check`,
+/// the playground and the tests share.
+public struct ProtocolModules: Sendable {
+    public let adapters: BackendAdapters
     /// The service's gRPC catalog, loaded once for the backends and the server.
-    let catalog: GRPCCatalog
+    public let catalog: GRPCCatalog
     /// Catalog conflicts and missing imports: `run` logs them.
-    let warnings: [String]
+    public let warnings: [String]
 
     /// Backend namespaces that rewrite an HTTP backend's request and answer;
     /// gRPC backends use the service's catalog, loaded here once.
-    static func load(for service: ServiceConfig) throws(ConfigError) -> ProtocolModules {
+    public static func load(for service: ServiceConfig) throws(ConfigError) -> ProtocolModules {
         let catalog = try GRPCBackend.catalog(of: service)
         let adapters = BackendAdapters([GraphQLBackend.adapter, SOAPBackend.adapter, GRPCBackend.adapter(catalog: catalog)])
         return ProtocolModules(adapters: adapters, catalog: catalog, warnings: catalog.warnings.map { "[SERVICE: gRPC] \($0)" })
     }
 
     /// The gRPC server, when `grpc.server` configures one.
-    func grpcServer(for service: ServiceConfig, client: HTTPBackendClient) throws(ConfigError) -> GRPCServer? {
+    public func grpcServer(for service: ServiceConfig, client: HTTPBackendClient) throws(ConfigError) -> GRPCServer? {
         guard GRPCServer.isConfigured(service) else { return nil }
         return try GRPCServer(service: service, catalog: catalog, client: client, adapters: adapters)
     }
 
     /// Every problem of the modules' settings: errors stop the gateway,
     /// warnings are logged by `run` and fail `check`.
-    func problems(_ service: ServiceConfig) -> (errors: [ConfigProblem], warnings: [ConfigProblem]) {
+    public func problems(_ service: ServiceConfig) -> (errors: [ConfigProblem], warnings: [ConfigProblem]) {
         let endpoints = adapters.problems(service)
         let server = GRPCServer.problems(service: service, catalog: catalog, adapters: adapters)
         let factory = WebSocketModule.factory(group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "check"))
@@ -41,10 +41,10 @@ struct ProtocolModules {
     }
 
     /// Endpoints that protocol modules serve themselves (WebSockets).
-    static func upgrades(group: EventLoopGroup, logger: Logger) -> [UpgradeEndpointFactory] {
+    public static func upgrades(group: EventLoopGroup, logger: Logger) -> [UpgradeEndpointFactory] {
         [WebSocketModule.factory(group: group, logger: logger)]
     }
 
     /// Namespaces the modules read besides the adapters' own.
-    static let serviceNamespaces: Set<String> = [GRPCBackend.catalogNamespace, WebSocketModule.namespace]
+    public static let serviceNamespaces: Set<String> = [GRPCBackend.catalogNamespace, WebSocketModule.namespace]
 }
