@@ -19,53 +19,35 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# log/die, option parsing, install, build, processes, ports, nginx: shared
+# with websocket/run.sh. Sets REPO_ROOT.
+source "$SCRIPT_DIR/../common.sh"
 
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-2}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
-GATEWAY_BIN="${GATEWAY_BIN:-}"
-SKIP_GATEWAY="${SKIP_GATEWAY:-0}"
-PORT_WAIT_SECS=15
 
-WORK_DIR=""
-PIDS=()            # every server we started, killed by PID on exit
 WRK_PID=""         # the wrk run in progress, if any
 BROKEN=0           # targets that could not be measured
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-usage() {
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
-
 parse_args() {
     while (($#)); do
-        case "$1" in
-            --gateway) [[ $# -ge 2 ]] || die "--gateway needs a path"; GATEWAY_BIN="$2"; shift 2 ;;
-            --gateway=*) GATEWAY_BIN="${1#*=}"; shift ;;
-            --duration) [[ $# -ge 2 ]] || die "--duration needs seconds"; DURATION="$2"; shift 2 ;;
-            --duration=*) DURATION="${1#*=}"; shift ;;
-            --skip-gateway) SKIP_GATEWAY=1; shift ;;
-            -h|--help) usage; exit 0 ;;
-            *) die "unknown argument: $1 (see --help)" ;;
-        esac
+        common_option "$@"
+        shift "$OPTION_WORDS"
     done
-    [[ "$DURATION" =~ ^[0-9]+$ && "$DURATION" -gt 0 ]] || die "DURATION must be a positive integer"
-    [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a non-negative integer"
+    need_positive DURATION
+    need_non_negative WARMUP
+}
+
+# cleanup (common.sh) calls this first: stop the wrk run in progress.
+stop_load() {
+    if [[ -n "$WRK_PID" ]]; then kill -TERM "$WRK_PID" 2>/dev/null || true; fi
 }
 
 # ---------------------------------------------------------------- install ---
 
-# The Debian nginx binary lives in /usr/sbin, which is not on every user's PATH.
-find_nginx() {
-    command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true
-}
-
-# Install nginx/wrk/python3 only when missing, so repeated runs never touch apt
-# (and never need the network).
+# Install nginx/wrk/python3/h2load only when missing.
 ensure_tools() {
     local missing=()
     [[ -n "$(find_nginx)" ]] || missing+=(nginx)
@@ -73,149 +55,18 @@ ensure_tools() {
     command -v python3 >/dev/null 2>&1 || missing+=(python3)
     command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
     ((${#missing[@]} == 0)) && return 0
-
-    log "installing: ${missing[*]}"
-    local sudo=""
-    if [[ "$(id -u)" -ne 0 ]]; then
-        command -v sudo >/dev/null 2>&1 || die "need root or sudo to install ${missing[*]}"
-        sudo="sudo"
-    fi
-    # Debian's nginx package starts a system nginx on port 80 from its postinst.
-    # We never want that service: a policy-rc.d that exits 101 forbids it. Only
-    # add one if the machine has none (Docker images usually ship one), and
-    # remove it again right after.
-    local added_policy=0
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-        $sudo chmod 755 /usr/sbin/policy-rc.d
-        added_policy=1
-    fi
-    local rc=0
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq || rc=$?
-    if ((rc == 0)); then
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null || rc=$?
-    fi
-    ((added_policy)) && $sudo rm -f /usr/sbin/policy-rc.d
-    ((rc == 0)) || die "apt-get failed (exit $rc) installing ${missing[*]}"
+    apt_install "${missing[@]}"
     [[ -n "$(find_nginx)" ]] || die "nginx still not found after install"
     command -v wrk >/dev/null 2>&1 || die "wrk still not found after install"
     command -v h2load >/dev/null 2>&1 || die "h2load still not found after install"
 }
 
-# ------------------------------------------------------------------ build ---
+# ---------------------------------------------------------------- servers ---
 
-build_gateway() {
-    if [[ "$SKIP_GATEWAY" == "1" ]]; then
-        log "SKIP_GATEWAY=1: not building or running the gateway"
-        return 0
-    fi
-    if [[ -n "$GATEWAY_BIN" ]]; then
-        [[ -x "$GATEWAY_BIN" ]] || die "gateway binary not executable: $GATEWAY_BIN"
-        # The gateway runs from its temp dir: make a relative path absolute.
-        GATEWAY_BIN="$(cd "$(dirname "$GATEWAY_BIN")" && pwd)/$(basename "$GATEWAY_BIN")"
-        log "using prebuilt gateway: $GATEWAY_BIN"
-        return 0
-    fi
-    command -v swift >/dev/null 2>&1 || die "swift not found (set GATEWAY_BIN or SKIP_GATEWAY=1)"
-    log "building gateway: swift build -c release --product krakend"
-    (cd "$REPO_ROOT" && swift build -c release --product krakend) >&2 \
-        || die "swift build failed"
-    GATEWAY_BIN="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/krakend"
-    [[ -x "$GATEWAY_BIN" ]] || die "built binary not found at $GATEWAY_BIN"
-}
-
-# -------------------------------------------------------------- processes ---
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    local pid children=()
-    [[ -n "$WRK_PID" ]] && { kill -TERM "$WRK_PID" 2>/dev/null || true; }
-    # nginx masters run with `daemon off`, so their workers are their children:
-    # note them first so that nothing is orphaned if a master must be SIGKILLed.
-    for pid in "${PIDS[@]}"; do
-        children+=($(pgrep -P "$pid" 2>/dev/null || true))
-    done
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    local deadline=$((SECONDS + 5))
-    for pid in "${PIDS[@]}"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    for pid in "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]] && rm -rf "$WORK_DIR"
-    exit "$rc"
-}
-
-# Print N distinct free loopback ports. The kernel picks them (bind to port 0);
-# all sockets stay open until every port is chosen so that they differ.
-free_ports() {
-    python3 - "$1" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-PY
-}
-
-# Wait (bounded) until something accepts on 127.0.0.1:PORT; fail early if the
-# process we are waiting for has already died.
-wait_for_port() {
-    local port="$1" pid="$2" name="$3" logfile="$4"
-    local deadline=$((SECONDS + PORT_WAIT_SECS))
-    while ((SECONDS < deadline)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            log "$name exited before listening; last log lines:"
-            tail -n 20 "$logfile" >&2 || true
-            die "$name could not start"
-        fi
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -n 20 "$logfile" >&2 || true
-    die "$name did not listen on 127.0.0.1:$port within ${PORT_WAIT_SECS}s"
-}
-
-# Settings shared by both nginx instances: run in the foreground as the
-# current user with every path inside our temp dir.
-nginx_common_conf() {
-    local dir="$1"
-    # As root, nginx workers would switch to `nobody`, who cannot read our 0700
-    # temp dir; keep them as the current user. (Non-root nginx ignores `user`
-    # with a warning, so only emit it for root.)
-    if [[ "$(id -u)" -eq 0 ]]; then
-        echo "user $(id -un) $(id -gn);"
-    fi
-    cat <<EOF
-# worker_processes auto = one worker per core (2 here). The gateway also uses
-# every core, so this is the fair comparison; see Benchmarks/README.md.
-worker_processes auto;
-daemon off;
-master_process on;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-EOF
-}
-
+# The http block's common part for both nginx instances (backend and proxy).
 nginx_http_common() {
-    local dir="$1"
+    nginx_http_paths "$1"
     cat <<EOF
-    access_log off;
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
     sendfile on;
     tcp_nodelay on;
     # Keep client connections open for the whole run: nginx's default (1000
@@ -223,16 +74,6 @@ nginx_http_common() {
     keepalive_timeout 65s;
     keepalive_requests 10000000;
 EOF
-}
-
-start_nginx() {
-    local name="$1" conf="$2" dir="$3" port="$4"
-    "$NGINX" -t -q -p "$dir" -e "$dir/error.log" -c "$conf" 2>>"$dir/error.log" \
-        || { tail -n 20 "$dir/error.log" >&2; die "$name: invalid nginx config"; }
-    "$NGINX" -p "$dir" -e "$dir/error.log" -c "$conf" >>"$dir/stdout.log" 2>&1 &
-    PIDS+=($!)
-    wait_for_port "$port" "$!" "$name" "$dir/error.log"
-    log "$name listening on 127.0.0.1:$port (pid $!)"
 }
 
 start_backend() {
@@ -342,10 +183,7 @@ for ep in cfg["endpoints"] + methods:
             be["host"] = ["http://127.0.0.1:" + backend_port]
 json.dump(cfg, open(dst, "w"), indent=2)
 PY
-    (cd "$dir" && exec "$GATEWAY_BIN" run -c "$dir/krakend.json") >"$dir/gateway.log" 2>&1 &
-    PIDS+=($!)
-    wait_for_port "$GATEWAY_PORT" "$!" gateway "$dir/gateway.log"
-    log "gateway listening on 127.0.0.1:$GATEWAY_PORT (pid $!)"
+    start_gateway_in gateway "$dir" "$GATEWAY_PORT"
 }
 
 # ------------------------------------------------------------- benchmark ---
@@ -517,10 +355,7 @@ main() {
     NGINX="$(find_nginx)"
     build_gateway
 
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/krakend-bench.XXXXXX")"
+    begin_run krakend-bench
 
     read -r BACKEND_PORT PROXY_PORT GATEWAY_PORT GRPC_PORT GRPCIO_PORT < <(free_ports 5)
     start_backend

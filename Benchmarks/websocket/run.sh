@@ -25,7 +25,9 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# log/die, option parsing, install, build, processes, ports, nginx: shared
+# with http/run.sh. Sets REPO_ROOT.
+source "$SCRIPT_DIR/../common.sh"
 
 CLIENTS="${CLIENTS:-10000}"
 DIRECT_CLIENTS="${DIRECT_CLIENTS:-}"
@@ -34,49 +36,34 @@ WARMUP="${WARMUP:-2}"
 ROUNDS="${ROUNDS:-20}"
 CYCLES="${CYCLES:-2}"
 PER_PROC="${PER_PROC:-5000}"
-GATEWAY_BIN="${GATEWAY_BIN:-}"
-SKIP_GATEWAY="${SKIP_GATEWAY:-0}"
-PORT_WAIT_SECS=15
 
-WORK_DIR=""
-PIDS=()            # every server we started, killed by PID on exit
 BENCH_PID=""       # the driver in progress, if any
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-usage() {
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
 
 parse_args() {
     while (($#)); do
         case "$1" in
-            --gateway) [[ $# -ge 2 ]] || die "--gateway needs a path"; GATEWAY_BIN="$2"; shift 2 ;;
-            --gateway=*) GATEWAY_BIN="${1#*=}"; shift ;;
             --clients) [[ $# -ge 2 ]] || die "--clients needs a number"; CLIENTS="$2"; shift 2 ;;
             --clients=*) CLIENTS="${1#*=}"; shift ;;
-            --duration) [[ $# -ge 2 ]] || die "--duration needs seconds"; DURATION="$2"; shift 2 ;;
-            --duration=*) DURATION="${1#*=}"; shift ;;
-            --skip-gateway) SKIP_GATEWAY=1; shift ;;
-            -h|--help) usage; exit 0 ;;
-            *) die "unknown argument: $1 (see --help)" ;;
+            *) common_option "$@"; shift "$OPTION_WORDS" ;;
         esac
     done
-    local v
-    [[ "$CYCLES" =~ ^[0-9]+$ ]] || die "CYCLES must be a non-negative integer"
-    for v in CLIENTS DURATION ROUNDS PER_PROC; do
-        [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || die "$v must be a positive integer"
-    done
-    [[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a non-negative integer"
+    need_non_negative CYCLES
+    need_positive CLIENTS DURATION ROUNDS PER_PROC
+    need_non_negative WARMUP
     [[ -z "$DIRECT_CLIENTS" || "$DIRECT_CLIENTS" =~ ^[1-9][0-9]*$ ]] || die "DIRECT_CLIENTS must be a positive integer"
 }
 
-# ---------------------------------------------------------------- install ---
-
-find_nginx() {
-    command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true
+# cleanup (common.sh) calls this first: stop the driver in progress.
+stop_load() {
+    if [[ -n "$BENCH_PID" ]]; then
+        # the driver's load generators are its children: note them before it
+        # goes, and SIGKILL them all once the servers are down
+        KILL_LAST+=("$BENCH_PID" $(pgrep -P "$BENCH_PID" 2>/dev/null || true))
+        kill -TERM "$BENCH_PID" 2>/dev/null || true
+    fi
 }
+
+# ---------------------------------------------------------------- install ---
 
 # nginx with apt, the Python packages with pip, each only when missing, so
 # repeated runs never touch a registry.
@@ -85,28 +72,7 @@ ensure_tools() {
     [[ -n "$(find_nginx)" ]] || missing+=(nginx)
     command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
     if ((${#missing[@]})); then
-        log "installing: ${missing[*]}"
-        local sudo=""
-        if [[ "$(id -u)" -ne 0 ]]; then
-            command -v sudo >/dev/null 2>&1 || die "need root or sudo to install ${missing[*]}"
-            sudo="sudo"
-        fi
-        # Debian's nginx package starts a system nginx from its postinst: a
-        # policy-rc.d that exits 101 forbids it (see http/run.sh).
-        local added_policy=0
-        if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-            printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-            $sudo chmod 755 /usr/sbin/policy-rc.d
-            added_policy=1
-        fi
-        local rc=0
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq || rc=$?
-        if ((rc == 0)); then
-            $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                "${missing[@]}" >/dev/null || rc=$?
-        fi
-        ((added_policy)) && $sudo rm -f /usr/sbin/policy-rc.d
-        ((rc == 0)) || die "apt-get failed (exit $rc) installing ${missing[*]}"
+        apt_install "${missing[@]}"
         [[ -n "$(find_nginx)" ]] || die "nginx still not found after install"
     fi
     # picows (Cython WebSocket framing) and uvloop keep the Python backend and
@@ -122,87 +88,7 @@ ensure_tools() {
     fi
 }
 
-# ------------------------------------------------------------------ build ---
-
-build_gateway() {
-    if [[ "$SKIP_GATEWAY" == "1" ]]; then
-        log "SKIP_GATEWAY=1: not building or running the gateway"
-        return 0
-    fi
-    if [[ -n "$GATEWAY_BIN" ]]; then
-        [[ -x "$GATEWAY_BIN" ]] || die "gateway binary not executable: $GATEWAY_BIN"
-        GATEWAY_BIN="$(cd "$(dirname "$GATEWAY_BIN")" && pwd)/$(basename "$GATEWAY_BIN")"
-        log "using prebuilt gateway: $GATEWAY_BIN"
-        return 0
-    fi
-    command -v swift >/dev/null 2>&1 || die "swift not found (set GATEWAY_BIN or SKIP_GATEWAY=1)"
-    log "building gateway: swift build -c release --product krakend --scratch-path .build-release"
-    (cd "$REPO_ROOT" && swift build -c release --product krakend --scratch-path .build-release) >&2 \
-        || die "swift build failed"
-    GATEWAY_BIN="$(cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release --show-bin-path)/krakend"
-    [[ -x "$GATEWAY_BIN" ]] || die "built binary not found at $GATEWAY_BIN"
-}
-
-# -------------------------------------------------------------- processes ---
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    local pid children=()
-    if [[ -n "$BENCH_PID" ]]; then
-        # the driver's load generators are its children
-        children+=($(pgrep -P "$BENCH_PID" 2>/dev/null || true))
-        kill -TERM "$BENCH_PID" 2>/dev/null || true
-    fi
-    # nginx masters run with `daemon off`, so their workers are their children:
-    # note them first so that nothing is orphaned if a master must be SIGKILLed.
-    for pid in "${PIDS[@]}"; do
-        children+=($(pgrep -P "$pid" 2>/dev/null || true))
-    done
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    local deadline=$((SECONDS + 5))
-    for pid in "${PIDS[@]}"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    [[ -n "$BENCH_PID" ]] && { kill -KILL "$BENCH_PID" 2>/dev/null || true; }
-    for pid in "${children[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]] && rm -rf "$WORK_DIR"
-    exit "$rc"
-}
-
-free_ports() {
-    python3 - "$1" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()
-PY
-}
-
-wait_for_port() {
-    local port="$1" pid="$2" name="$3" logfile="$4"
-    local deadline=$((SECONDS + PORT_WAIT_SECS))
-    while ((SECONDS < deadline)); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            log "$name exited before listening; last log lines:"
-            tail -n 20 "$logfile" >&2 || true
-            die "$name could not start"
-        fi
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    tail -n 20 "$logfile" >&2 || true
-    die "$name did not listen on 127.0.0.1:$port within ${PORT_WAIT_SECS}s"
-}
+# ---------------------------------------------------------------- servers ---
 
 start_backend() {
     local dir="$WORK_DIR/backend"
@@ -215,28 +101,15 @@ start_backend() {
 }
 
 # nginx as a WebSocket reverse proxy, unprivileged, everything in the temp dir.
-start_nginx() {
+start_proxy() {
     local dir="$WORK_DIR/nginx"
     mkdir -p "$dir"
     {
-        [[ "$(id -u)" -eq 0 ]] && echo "user $(id -un) $(id -gn);"
+        # Each client costs a proxy 2 fds (client + backend connection).
+        nginx_common_conf "$dir" $((FD_LIMIT - 100)) "$FD_LIMIT"
+        echo "http {"
+        nginx_http_paths "$dir"
         cat <<EOF
-# One worker per core: the gateway also uses every core.
-worker_processes auto;
-# Each client costs a proxy 2 fds (client + backend connection).
-worker_rlimit_nofile $FD_LIMIT;
-daemon off;
-master_process on;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections $((FD_LIMIT - 100)); }
-http {
-    access_log off;
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
     server {
         listen 127.0.0.1:$NGINX_PORT backlog=4096;
         location / {
@@ -252,13 +125,7 @@ http {
 }
 EOF
     } >"$dir/nginx.conf"
-    "$NGINX" -t -q -c "$dir/nginx.conf" -p "$dir" >"$dir/start.log" 2>&1 \
-        || { cat "$dir/start.log" >&2; die "nginx rejected its config"; }
-    "$NGINX" -c "$dir/nginx.conf" -p "$dir" >"$dir/start.log" 2>&1 &
-    NGINX_PID=$!
-    PIDS+=($!)
-    wait_for_port "$NGINX_PORT" "$NGINX_PID" nginx "$dir/start.log"
-    log "nginx listening on 127.0.0.1:$NGINX_PORT (pid $NGINX_PID)"
+    start_nginx nginx "$dir/nginx.conf" "$dir" "$NGINX_PORT"
 }
 
 # One gateway per mode, so that each row's RSS starts from a fresh process.
@@ -293,11 +160,7 @@ start_gateway() { # start_gateway NAME PORT MODE(mux|direct) -> sets GW_PID
   ]
 }
 EOF
-    (cd "$dir" && exec "$GATEWAY_BIN" run -c "$dir/krakend.json") >"$dir/gateway.log" 2>&1 &
-    GW_PID=$!
-    PIDS+=($!)
-    wait_for_port "$port" "$GW_PID" "$name" "$dir/gateway.log"
-    log "$name listening on 127.0.0.1:$port (pid $GW_PID)"
+    start_gateway_in "$name" "$dir" "$port"
 }
 
 # What a process logged at warning level or above, counted and sampled.
@@ -335,14 +198,11 @@ main() {
         log "warning: $CLIENTS clients exceed what one gateway process may hold (ulimit -n $FD_LIMIT)"
     fi
 
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/krakend-wsbench.XXXXXX")"
+    begin_run krakend-wsbench
 
     read -r BACKEND_PORT NGINX_PORT GW_MUX_PORT GW_DIRECT_PORT < <(free_ports 4)
     start_backend
-    start_nginx
+    start_proxy
     local gw_mux_pid="" gw_direct_pid=""
     if [[ "$SKIP_GATEWAY" != "1" ]]; then
         start_gateway gw-mux "$GW_MUX_PORT" mux
