@@ -98,6 +98,19 @@ let package = Package(
             ],
             path: "Sources/krakend"
         ),
+        .executableTarget(
+            name: "playground",
+            dependencies: [
+                "GatewayCore", "GatewayRuntime",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Playground"
+        ),
         .testTarget(name: "CoreTests", dependencies: ["GatewayCore"], path: "Tests/CoreTests", exclude: ["Fixtures"]),
         .testTarget(
             name: "GRPCTests",
@@ -120,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "KrakendTests",
             dependencies: [
-                "GatewayCore", "GatewayGRPC", "GatewayRuntime", "krakend",
+                "GatewayCore", "GatewayGRPC", "GatewayRuntime", "krakend", "playground",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

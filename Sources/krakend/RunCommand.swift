@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("Listening on port: \(running.port)")
 
-        await Self.waitForTermination()
+        await Termination.signalled()
         logger.info("Shutting down: draining in-flight requests")
         await running.stop()
         logger.info("Stopped")
@@ -69,40 +69,5 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         return Logger(label: prefix)
-    }
-
-    /// Returns on the first SIGTERM or SIGINT.
-    static func waitForTermination() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let once = OnceFlag()
-            var sources: [DispatchSourceSignal] = []
-            for sig in [SIGTERM, SIGINT] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    if once.claim() { continuation.resume() }
-                }
-                source.resume()
-                sources.append(source)
-            }
-            SignalSources.keep(sources)
-        }
-    }
-}
-
-/// Keeps the signal sources alive for the life of the process.
-enum SignalSources {
-    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
-    static func keep(_ s: [DispatchSourceSignal]) { sources = s }
-}
-
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    func claim() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        if done { return false }
-        done = true
-        return true
     }
 }

@@ -55,7 +55,7 @@ extension HTTPRequestHead {
     /// The request asks to switch protocols (`Connection: upgrade` with an
     /// `Upgrade` header): the HTTP parser reads nothing after it, so the
     /// connection cannot serve another request unless it switches.
-    var asksForUpgrade: Bool {
+    public var asksForUpgrade: Bool {
         guard headers.contains(name: "upgrade") else { return false }
         return headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
     }

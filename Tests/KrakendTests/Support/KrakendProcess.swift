@@ -5,24 +5,28 @@ import Foundation
 final class KrakendProcess {
     /// Where SwiftPM put the executable: next to the test bundle, or in the
     /// package's `.build/debug`.
-    static let executable: URL? = {
+    static let executable = built("krakend")
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// One of the package's executables (`krakend`, `playground`).
+    static func built(_ name: String) -> URL? {
         let fm = FileManager.default
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("krakend"),
-            Bundle.main.bundleURL.appendingPathComponent("krakend"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("krakend"),
-            packageRoot.appendingPathComponent(".build/debug/krakend"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name),
+            Bundle.main.bundleURL.appendingPathComponent(name),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name),
+            packageRoot.appendingPathComponent(".build/debug/\(name)"),
         ]
         return candidates.first { url in
             var isDirectory: ObjCBool = false
             return fm.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue && fm.isExecutableFile(atPath: url.path)
         }
-    }()
+    }
 
     struct NotBuilt: Error, CustomStringConvertible {
-        var description: String { "the krakend executable was not found next to the tests nor in .build/debug" }
+        var description: String { "the executable was not found next to the tests nor in .build/debug" }
     }
 
     struct Result {
@@ -36,10 +40,12 @@ final class KrakendProcess {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    /// Starts `krakend arguments…` with the test's environment minus every
-    /// `KRAKEND_*` variable, plus `environment`.
-    init(_ arguments: [String], environment: [String: String] = [:]) async throws {
-        guard let executable = Self.executable else { throw NotBuilt() }
+    /// Starts `krakend arguments…` (or another `executable`, in `directory`)
+    /// with the test's environment minus every `KRAKEND_*` variable, plus
+    /// `environment`.
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL? = KrakendProcess.executable,
+         directory workingDirectory: URL? = nil) async throws {
+        guard let executable else { throw NotBuilt() }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("krakend-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutURL = directory.appendingPathComponent("stdout")
@@ -48,6 +54,7 @@ final class KrakendProcess {
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("KRAKEND_") }
         env.merge(environment) { _, new in new }
         process.environment = env

@@ -137,17 +137,20 @@ final class TestWebSocket: @unchecked Sendable {
         return nil
     }
 
-    /// Whether the gateway closed the TCP connection (reads to the end).
-    func closedByPeer() async -> Bool {
-        await offThePool { self.closedByPeerNow() }
+    /// Whether the gateway closed the TCP connection within `seconds` (reads
+    /// to the end). The default outlasts the gateway's own limit: a client
+    /// that does not answer its close frame is cut after 5 s at the latest.
+    func closedByPeer(within seconds: Double = 10) async -> Bool {
+        await offThePool { self.closedByPeerNow(within: seconds) }
     }
 
-    private func closedByPeerNow() -> Bool {
+    private func closedByPeerNow(within seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
         while true {
             var buffer = [UInt8](repeating: 0, count: 4096)
             let n = recv(fd, &buffer, buffer.count, 0)
             if n == 0 || (n < 0 && errno == ECONNRESET) { return true }
-            if n < 0 { return false }
+            if n < 0 && Date() >= deadline { return false }
         }
     }
 
