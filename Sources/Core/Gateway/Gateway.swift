@@ -168,5 +168,7 @@ public final class Gateway: HTTPApplication {
 
 extension Gateway {
     /// The `extra_config` namespaces this gateway acts on today.
-    public static let understoodNamespaces: Set<String> = ["router", "backend/http/client", "telemetry/logging"]
+    public static let understoodNamespaces: Set<String> = [
+        "router", "backend/http/client", "telemetry/logging", "proxy", "qos/http-cache", "backend/http",
+    ]
 }
