@@ -72,6 +72,7 @@ enum Playground {
 
     static func run(directory: String, ports: Ports) async throws {
         let logger = Logger(label: "[PLAYGROUND]")
+        let termination = Termination.catchSignals()
         var settings = ServerSettings()
         settings.host = "127.0.0.1"
         settings.port = ports.services
@@ -102,7 +103,7 @@ enum Playground {
             throw error
         }
         logger.info("Playground ready: try `curl -s localhost:\(ports.gateway)/users/1` (README, \"The playground\"); Ctrl-C stops it")
-        await Termination.signalled()
+        await termination.signalled()
         logger.info("Shutting down")
         for gateway in started.reversed() { await gateway.stop(deadline: .seconds(5)) }
         await backends.shutdown(deadline: .seconds(5))

@@ -36,6 +36,7 @@ struct RunCommand: AsyncParsableCommand {
             report(ConfigError(path: "tls", "cannot load the TLS keys: \(error)"), file: config)
             throw ExitCode.failure
         }
+        let termination = Termination.catchSignals()
         let running: RunningGateway
         do {
             running = try await RunningGateway.start(service, settings: settings, logger: logger)
@@ -45,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         logger.info("Listening on port: \(running.port)")
 
-        await Termination.signalled()
+        await termination.signalled()
         logger.info("Shutting down: draining in-flight requests")
         await running.stop()
         logger.info("Stopped")
