@@ -1,4 +1,3 @@
-import Foundation
 import GatewayCore
 import NIOCore
 import NIOHTTP1
@@ -65,9 +64,9 @@ final class ChatHandler: ChannelInboundHandler {
         guard case .object(let envelope)? = try? Value(json: String(buffer: payload)),
               case .string(let url)? = envelope["url"], case .string(let body)? = envelope["body"],
               case .string(let uuid)? = envelope["session"]?["uuid"],
-              let bytes = Data(base64Encoded: body), let text = String(data: bytes, encoding: .utf8), !text.isEmpty
+              let bytes = GoBase64.decode(body), let text = String(validating: bytes, as: UTF8.self), !text.isEmpty
         else { return nil }
         let line = "\(uuid.prefix(8)): \(text)"
-        return Value.object(["url": .string(url), "body": .string(Data(line.utf8).base64EncodedString())]).jsonString
+        return Value.object(["url": .string(url), "body": .string(GoBase64.encode(Array(line.utf8)))]).jsonString
     }
 }

@@ -84,6 +84,10 @@ enum Playground {
         }
         logger.info("demo services (JSON, SOAP, GraphQL, WebSocket chat) on 127.0.0.1:\(ports.services)")
         var started: [RunningGateway] = []
+        func stopAll(within deadline: Duration) async {
+            for gateway in started.reversed() { await gateway.stop(deadline: deadline) }
+            await backends.shutdown(deadline: deadline)
+        }
         do {
             for (file, what) in [("flights-service.json", "gRPC flight finder"), ("krakend.json", "gateway")] {
                 let path = directory + "/" + file
@@ -98,15 +102,13 @@ enum Playground {
                 logger.info("\(what) on 127.0.0.1:\(gateway.port) (\(path))")
             }
         } catch {
-            for gateway in started.reversed() { await gateway.stop(deadline: .seconds(2)) }
-            await backends.shutdown(deadline: .seconds(2))
+            await stopAll(within: .seconds(2))
             throw error
         }
         logger.info("Playground ready: try `curl -s localhost:\(ports.gateway)/users/1` (README, \"The playground\"); Ctrl-C stops it")
         await termination.signalled()
         logger.info("Shutting down")
-        for gateway in started.reversed() { await gateway.stop(deadline: .seconds(5)) }
-        await backends.shutdown(deadline: .seconds(5))
+        await stopAll(within: .seconds(5))
         logger.info("Stopped")
     }
 }

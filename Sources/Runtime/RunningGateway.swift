@@ -35,15 +35,14 @@ public final class RunningGateway: Sendable {
             throw error
         }
         let services = grpcServer.map { [$0] } ?? []
+        func listen(on host: String) async throws -> GatewayServer {
+            var settings = settings
+            settings.host = host
+            return try await GatewayServer.start(settings: settings, app: gateway, streamServices: services, group: group)
+        }
         let server: GatewayServer
         do {
-            do {
-                server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: services, group: group)
-            } catch where settings.host == "::" {
-                var settings = settings
-                settings.host = "0.0.0.0"
-                server = try await GatewayServer.start(settings: settings, app: gateway, streamServices: services, group: group)
-            }
+            do { server = try await listen(on: settings.host) } catch where settings.host == "::" { server = try await listen(on: "0.0.0.0") }
         } catch {
             await gateway.shutdown()
             await client.shutdown()
