@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 import NIOPosix
 
 /// Keep-alive HTTP/1.1 connections to plain-HTTP backends, one pool per event
@@ -45,10 +44,15 @@ public final class HTTP1ConnectionPool: Sendable {
         let started = try await loop.flatSubmit { pool.startStreaming(request, deadline: deadline, bodyFollows: hasStream) }.get()
         if let bodyStream {
             do {
+                let allocator = started.channel.allocator
                 for try await chunk in bodyStream {
-                    try await started.channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
+                    var framed = allocator.buffer(capacity: chunk.readableBytes + 16)
+                    framed.writeBodyPart(chunk, framing: started.framing)
+                    try await started.channel.writeAndFlush(framed)
                 }
-                try await started.channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+                var end = allocator.buffer(capacity: 5)
+                end.writeBodyEnd(framing: started.framing)
+                try await started.channel.writeAndFlush(end)
             } catch {
                 started.channel.close(promise: nil)
                 throw error
@@ -110,7 +114,7 @@ final class LoopPool: @unchecked Sendable {
         answer.futureResult.whenComplete { outcome in
             switch outcome {
             case .success(let response):
-                self.finish(connection, key: key, timer: sent.timer, reusable: response.head.isKeepAlive && sent.keepAlive, streamed: false)
+                self.finish(connection, key: key, timer: sent.timer, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
                 result.succeed(response)
             case .failure(let error):
                 self.finish(connection, key: key, timer: sent.timer, reusable: false, streamed: false)
@@ -127,6 +131,8 @@ final class LoopPool: @unchecked Sendable {
     struct StartedExchange: Sendable {
         let channel: Channel
         let response: EventLoopFuture<HTTP1StreamedResponse>
+        /// How the body that follows the head is framed.
+        let framing: HTTP1BodyFraming
     }
 
     func startStreaming(_ request: HTTP1Request, deadline: NIODeadline, bodyFollows: Bool) -> EventLoopFuture<StartedExchange> {
@@ -145,16 +151,17 @@ final class LoopPool: @unchecked Sendable {
                 }
                 ended.whenComplete { end in
                     let clean: Bool = { if case .success = end { return true } else { return false } }()
-                    self.finish(connection, key: key, timer: sent.timer, reusable: clean && response.head.isKeepAlive && sent.keepAlive, streamed: true)
+                    self.finish(connection, key: key, timer: sent.timer, reusable: clean && sent.keepAlive && connection.exchange.reusable, streamed: true)
                 }
             }
-            return StartedExchange(channel: connection.channel, response: promise.futureResult)
+            return StartedExchange(channel: connection.channel, response: promise.futureResult, framing: sent.framing)
         }
     }
 
     /// Writes the request (all of it unless `bodyFollows`) and arms the
     /// deadline, which abandons the exchange and its connection.
-    private func send(_ request: HTTP1Request, on connection: Connection, deadline: NIODeadline, bodyFollows: Bool) -> (timer: Scheduled<Void>, keepAlive: Bool) {
+    private func send(_ request: HTTP1Request, on connection: Connection, deadline: NIODeadline,
+                      bodyFollows: Bool) -> (timer: Scheduled<Void>, keepAlive: Bool, framing: HTTP1BodyFraming) {
         let timer = eventLoop.scheduleTask(deadline: deadline) {
             if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
                 connection.exchange.cancel(context: context)
@@ -162,16 +169,9 @@ final class LoopPool: @unchecked Sendable {
         }
         var head = request.head
         if settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
-        connection.channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if bodyFollows {
-            connection.channel.flush()
-        } else {
-            if let body = request.body, body.readableBytes > 0 {
-                connection.channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-            }
-            connection.channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        }
-        return (timer, head.isKeepAlive)
+        // nil: the head could not be written, and the exchange has failed already.
+        let framing = connection.exchange.send(head, body: request.body, bodyFollows: bodyFollows) ?? .none
+        return (timer, head.isKeepAlive, framing)
     }
 
     /// Back to the pool, or closed.
@@ -217,9 +217,7 @@ final class LoopPool: @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHTTPClientHandlers()
-                    if decompress { try sync.addHandler(NIOHTTPResponseDecompressor(limit: .ratio(200))) }
-                    try sync.addHandler(HTTP1ExchangeHandler(maxBody: maxBody))
+                    try sync.addHandler(HTTP1ExchangeHandler(maxBody: maxBody, decompress: decompress))
                 }
             }
         let remaining = deadline - .now()

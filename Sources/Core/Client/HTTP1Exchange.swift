@@ -45,10 +45,13 @@ public struct HTTP1ClientError: Error, CustomStringConvertible, Sendable {
     public var isTimeout: Bool { description == Self.deadline }
 }
 
-/// The last handler of a pooled backend connection: the response to the one
-/// request in flight, collected whole or passed on as it arrives.
+/// The one handler of a pooled backend connection: writes the request's
+/// bytes, parses the response (`HTTP1ResponseParser`), inflates a gzip body
+/// when asked to, and hands the response to the one request in flight,
+/// collected whole or passed on as it arrives.
 final class HTTP1ExchangeHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
@@ -66,8 +69,21 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     /// copies all of it, which made large answers quadratic.
     private var body: ByteBuffer?
     private let maxBody: Int
+    private let decompress: Bool
+    private var parser = HTTP1ResponseParser()
+    /// The current response's body is compressed, and inflated here.
+    private var inflater: ResponseInflater?
+    /// The last response ended with the connection fit for another request.
+    private(set) var reusable = true
+    private var context: ChannelHandlerContext?
 
-    init(maxBody: Int) { self.maxBody = maxBody }
+    init(maxBody: Int, decompress: Bool) {
+        self.maxBody = maxBody
+        self.decompress = decompress
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     var isIdle: Bool { if case .idle = state { return true } else { return false } }
 
@@ -78,37 +94,126 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     /// Completed when a streamed body has been read to its end.
     private var streamEnded: EventLoopPromise<Void>?
 
+    /// Writes the request head, and unless `bodyFollows` its body and end;
+    /// returns how a following body must be framed (`chunk(_:)`).
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, bodyFollows: Bool) -> HTTP1BodyFraming? {
+        guard let context else { return nil }
+        var head = head
+        let framing = head.frameBody()
+        var out = context.channel.allocator.buffer(capacity: 256 + (bodyFollows ? 0 : body?.readableBytes ?? 0))
+        do { try out.writeRequestHead(head) } catch {
+            fail(context: context, error.description, beforeResponse: false)
+            return nil
+        }
+        parser.expectResponse(toHead: head.method == .HEAD)
+        reusable = true
+        if !bodyFollows {
+            if let body, body.readableBytes > 0, framing != .none { out.writeBodyPart(body, framing: framing) }
+            out.writeBodyEnd(framing: framing)
+        }
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        return framing
+    }
+
+    /// A response that ended while the parser was at work: its promise is
+    /// kept until the parser is done, because completing it runs the
+    /// caller's code, which may send the next request on this connection.
+    private enum Completion {
+        case whole(EventLoopPromise<HTTP1Response>, HTTP1Response)
+        case gathered(EventLoopPromise<HTTP1StreamedResponse>, HTTP1StreamedResponse, ended: EventLoopPromise<Void>)
+        case streamed(ByteStream.Producer.Source, ended: EventLoopPromise<Void>)
+    }
+    private var completion: Completion?
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (state, unwrapInboundIn(data)) {
-        case (.buffering(let p, _), .head(let head)):
-            state = .buffering(p, head)
-        case (.buffering, .body(var chunk)):
+        do {
+            try parser.feed(unwrapInboundIn(data)) { event in try self.handle(event, context: context) }
+            complete()
+        } catch {
+            complete()
+            fail(context: context, "\(error)", beforeResponse: nil)
+        }
+    }
+
+    private func complete() {
+        guard let completion else { return }
+        self.completion = nil
+        switch completion {
+        case .whole(let p, let response):
+            p.succeed(response)
+        case .gathered(let p, let response, let ended):
+            p.succeed(response)
+            ended.succeed(())
+        case .streamed(let source, let ended):
+            source.finish()
+            ended.succeed(())
+        }
+    }
+
+    private func handle(_ event: HTTP1ResponseParser.Event, context: ChannelHandlerContext) throws {
+        switch event {
+        case .head(let head):
+            inflater = nil
+            if decompress, let encoding = head.headers.first(name: "content-encoding"), ResponseInflater.applies(to: encoding) {
+                inflater = ResponseInflater()
+            }
+            headArrived(head)
+        case .body(let chunk):
+            guard chunk.readableBytes > 0 else { return }
+            if let inflater {
+                var plain = try inflater.inflate(chunk, allocator: context.channel.allocator)
+                if plain.readableBytes > 0 { try bodyArrived(&plain, context: context) }
+            } else {
+                var chunk = chunk
+                try bodyArrived(&chunk, context: context)
+            }
+        case .end(let reusable):
+            if let inflater, !inflater.isComplete { throw ResponseInflater.Failure(description: "the compressed body is truncated") }
+            inflater = nil
+            self.reusable = reusable
+            ended(context: context)
+        }
+    }
+
+    private func headArrived(_ head: HTTPResponseHead) {
+        switch state {
+        case .buffering(let p, _): state = .buffering(p, head)
+        case .awaitingHead(let p): state = .gathering(p, head)
+        default: break
+        }
+    }
+
+    private func bodyArrived(_ chunk: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        switch state {
+        case .buffering:
             append(&chunk)
             if let size = body?.readableBytes, size > maxBody {
-                fail(context: context, "the backend response is larger than \(maxBody) bytes", beforeResponse: false)
+                throw HTTP1ClientError(description: "the backend response is larger than \(maxBody) bytes", beforeResponse: false)
             }
-        case (.buffering(let p, let head?), .end):
-            state = .idle
-            p.succeed(HTTP1Response(head: head, body: takeBody()))
-        case (.awaitingHead(let p), .head(let head)):
-            state = .gathering(p, head)
-        case (.gathering, .body(var chunk)):
+        case .gathering:
             append(&chunk)
-        case (.gathering(let p, let head), .end):
-            state = .idle
-            let body = takeBody()
-            let ended = context.eventLoop.makePromise(of: Void.self)
-            streamEnded = ended
-            p.succeed(HTTP1StreamedResponse(head: head, body: .complete(body)))
-            ended.succeed(())
-        case (.streaming(let source, _), .body(let chunk)):
+        case .streaming(let source, _):
             if case .stopProducing = source.yield(chunk) {
                 context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
             }
-        case (.streaming(let source, let ended), .end):
+        default:
+            break
+        }
+    }
+
+    private func ended(context: ChannelHandlerContext) {
+        switch state {
+        case .buffering(let p, let head?):
             state = .idle
-            source.finish()
-            ended.succeed(())
+            completion = .whole(p, HTTP1Response(head: head, body: takeBody()))
+        case .gathering(let p, let head):
+            state = .idle
+            let ended = context.eventLoop.makePromise(of: Void.self)
+            streamEnded = ended
+            completion = .gathered(p, HTTP1StreamedResponse(head: head, body: .complete(takeBody())), ended: ended)
+        case .streaming(let source, let ended):
+            state = .idle
+            completion = .streamed(source, ended: ended)
         default:
             break
         }
@@ -144,6 +249,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     func streamCompletion() -> EventLoopFuture<Void>? { streamEnded?.futureResult }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // A body delimited by the end of the connection ends here.
+        do { try parser.finish { event in try self.handle(event, context: context) } } catch {}
+        complete()
         fail(context: context, "the backend closed the connection", beforeResponse: nil)
         context.fireChannelInactive()
     }
@@ -161,13 +269,16 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         let state = self.state
         self.state = .idle
         body = nil
+        inflater = nil
+        reusable = false
         switch state {
         case .idle:
+            context.close(promise: nil)
             return
         case .buffering(let p, let head):
-            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil)))
+            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil && !parser.hasStarted)))
         case .awaitingHead(let p):
-            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? true))
+            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? !parser.hasStarted))
         case .gathering(let p, _):
             p.fail(HTTP1ClientError(description: message, beforeResponse: false))
         case .streaming(let source, let ended):
@@ -176,5 +287,76 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             ended.fail(error)
         }
         context.close(promise: nil)
+    }
+}
+
+/// How a request body goes on the wire.
+enum HTTP1BodyFraming {
+    case none
+    case length
+    case chunked
+}
+
+extension HTTPRequestHead {
+    /// Settles `Content-Length` and `Transfer-Encoding` as NIO's
+    /// `HTTPRequestEncoder` does: POST, PUT and PATCH without a length go
+    /// chunked; other methods keep what they have; TRACE has no body.
+    mutating func frameBody() -> HTTP1BodyFraming {
+        switch method {
+        case .TRACE:
+            headers.remove(name: "content-length")
+            headers.remove(name: "transfer-encoding")
+            return .none
+        case .POST, .PUT, .PATCH:
+            if headers.contains(name: "content-length") {
+                headers.remove(name: "transfer-encoding")
+                return .length
+            }
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            return .chunked
+        default:
+            if headers.contains(name: "content-length") {
+                headers.remove(name: "transfer-encoding")
+                return .length
+            }
+            return headers.first(name: "transfer-encoding") == "chunked" ? .chunked : .none
+        }
+    }
+}
+
+extension ByteBuffer {
+    /// The request line and headers. A name that is not a token, or a value
+    /// with CR, LF or NUL in it, is refused: nothing may forge a header.
+    mutating func writeRequestHead(_ head: HTTPRequestHead) throws(HTTP1ClientError) {
+        writeString(head.method.rawValue)
+        writeInteger(UInt8(ascii: " "))
+        writeString(head.uri)
+        writeStaticString(head.version.minor == 0 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n")
+        for (name, value) in head.headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(\.isHTTPTokenByte), !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw HTTP1ClientError(description: "invalid header field \(name)", beforeResponse: false)
+            }
+            writeString(name)
+            writeStaticString(": ")
+            writeString(value)
+            writeStaticString("\r\n")
+        }
+        writeStaticString("\r\n")
+    }
+
+    /// A part of a request body, framed.
+    mutating func writeBodyPart(_ part: ByteBuffer, framing: HTTP1BodyFraming) {
+        guard part.readableBytes > 0, framing != .none else { return }
+        if framing == .chunked {
+            writeString(String(part.readableBytes, radix: 16))
+            writeStaticString("\r\n")
+        }
+        writeImmutableBuffer(part)
+        if framing == .chunked { writeStaticString("\r\n") }
+    }
+
+    /// The end of a request body.
+    mutating func writeBodyEnd(framing: HTTP1BodyFraming) {
+        if framing == .chunked { writeStaticString("0\r\n\r\n") }
     }
 }
