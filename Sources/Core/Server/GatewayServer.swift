@@ -90,21 +90,9 @@ public final class GatewayServer: Sendable {
     }
 
     static func configureHTTP1(_ sync: ChannelPipeline.SynchronousOperations, settings: ServerSettings, app: HTTPApplication, isTLS: Bool) throws {
-        let limit = HeaderSizeLimit(maxHeaderBytes: settings.maxHeaderBytes)
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        // The raw-byte limit answers 431 first; the parser's limits only back it up.
-        decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes + 8192
-        decoderLimits.maxHeaderListSize = settings.maxHeaderBytes + 8192
-        let encoder = HTTPResponseEncoder(configuration: .init())
-        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .drop,
-                                                              limitConfiguration: decoderLimits))
-        let errors = HTTPServerProtocolErrorHandler()
-        try sync.addHandler(limit)
-        try sync.addHandler(encoder)
-        try sync.addHandler(decoder)
-        try sync.addHandler(errors)
-        try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, headerLimit: limit,
-                                               httpHandlers: [limit, encoder, errors, decoder]))
+        let codec = HTTP1ServerCodec(maxHeaderBytes: settings.maxHeaderBytes)
+        try sync.addHandler(codec)
+        try sync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: false, isTLS: isTLS, httpHandlers: [codec]))
     }
 
     static func configureHTTP2(_ sync: ChannelPipeline.SynchronousOperations, channel: Channel, settings: ServerSettings, app: HTTPApplication,
@@ -122,7 +110,7 @@ public final class GatewayServer: Sendable {
                     stream.closeFuture.whenComplete { _ in tracked.value.streamClosed() }
                     let http = { (streamSync: ChannelPipeline.SynchronousOperations) throws in
                         try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                        try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS, headerLimit: nil))
+                        try streamSync.addHandler(HTTPRequestHandler(app: app, settings: settings, isHTTP2: true, isTLS: isTLS))
                     }
                     let connection = ConnectionInfo(remoteAddress: channel.remoteAddress, isHTTP2: true, isTLS: isTLS)
                     try stream.pipeline.syncOperations.addHandler(HTTP2StreamDispatcher(services: services, connection: connection, http: http))

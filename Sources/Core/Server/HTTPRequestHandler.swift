@@ -26,7 +26,6 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let settings: ServerSettings
     private let isHTTP2: Bool
     private let isTLS: Bool
-    private let headerLimit: HeaderSizeLimit?
     /// The HTTP/1.1 handlers before this one, removed when the connection
     /// switches protocols (the request decoder last: it forwards what it holds).
     private let httpHandlers: [RemovableChannelHandler]
@@ -41,14 +40,12 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private static let pipelineLimit = 128
     private var pausedForPipeline = false
 
-    init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, headerLimit: HeaderSizeLimit?,
-         httpHandlers: [RemovableChannelHandler] = []) {
+    init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, httpHandlers: [RemovableChannelHandler] = []) {
         self.app = app
         self.httpHandlers = httpHandlers
         self.settings = settings
         self.isHTTP2 = isHTTP2
         self.isTLS = isTLS
-        self.headerLimit = headerLimit
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -148,7 +145,6 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func requestHeadArrived(context: ChannelHandlerContext, head: HTTPRequestHead) {
         cancelTimer()
-        headerLimit?.headArrived()
         // The parser reads nothing after an upgrade request: unless the
         // connection switches, it closes after the answer.
         keepAlive = head.isKeepAlive && (isHTTP2 || !head.asksForUpgrade)
@@ -272,7 +268,6 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
             keepAlive = false
         }
         state = .idle
-        headerLimit?.awaitHead()
         if !keepAlive && !isHTTP2 {
             let closed = context.eventLoop.makePromise(of: Void.self)
             closed.futureResult.cascade(to: promise)
