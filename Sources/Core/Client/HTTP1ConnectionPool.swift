@@ -34,6 +34,17 @@ public final class HTTP1ConnectionPool: Sendable {
         return target === loop ? future : future.hop(to: loop)
     }
 
+    /// `executeStreaming` for a request without a body, from `loop` and
+    /// without a task: the future completes on `loop` when the head arrives.
+    public func executeStreaming(_ request: HTTP1Request, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1StreamedResponse> {
+        let target = pools[ObjectIdentifier(loop)] != nil ? loop : group.next()
+        let pool = pools[ObjectIdentifier(target)]!
+        let future = target.inEventLoop
+            ? pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response)
+            : target.flatSubmit { pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response) }
+        return target === loop ? future : future.hop(to: loop)
+    }
+
     /// Sends the request and returns as soon as the response head arrives;
     /// the body follows as a stream. `bodyStream`, when given, is sent after
     /// the head (chunked unless the head carries a length).

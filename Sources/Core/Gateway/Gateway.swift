@@ -93,7 +93,8 @@ public final class Gateway: HTTPApplication {
         if endpoint.outputEncoding == "no-op", let backend = backends.first {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
             // An adapter rewrites the whole body, so it must be read first.
-            return Route(bodyMode: backend.adapter == nil ? .streamed : .buffered(limit: bodyLimit), run: pipe.run)
+            guard backend.adapter == nil else { return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run) }
+            return Route(bodyMode: .streamed, run: pipe.run, runOnLoop: pipe.run)
         }
         let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b, caches: caches) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
         return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run, runOnLoop: pipe.runsOnLoop ? pipe.run : nil)

@@ -30,50 +30,116 @@ final class NoOpEndpoint: Sendable {
         case buffer(ByteBuffer)
     }
 
+    /// One backend call as it stands: what is sent where (a redirect changes it).
+    struct Call {
+        var method: HTTPMethod
+        var url: String
+        var headers: HTTPHeaders
+        var body: ClientBody
+        let deadline: NIODeadline
+    }
+
     func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter) async {
+        guard let call = prepare(request, params: params, writer: writer) else { return }
+        await follow(call, answered: nil, writer: writer)
+    }
+
+    /// `run` without a task, on the connection's event loop: a plain-HTTP
+    /// call without a client body whose answer comes whole (the usual case)
+    /// is sent and relayed there. Anything else (a body to stream, HTTPS, a
+    /// redirect to follow, an answer still arriving) goes on in a task.
+    func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter, on loop: EventLoop) {
+        let hasNoBody: Bool = { switch Self.clientBody(request) { case .none, .empty: return true; default: return false } }()
+        guard hasNoBody, backend.adapter == nil, let call = prepare(request, params: params, writer: writer),
+              let target = BackendURL(call.url), target.scheme == "http" else {
+            Task { await run(request, params: params, writer: writer) }
+            return
+        }
+        let head = Self.backendHead(call, target: target)
+        backend.client.pool.executeStreaming(HTTP1Request(host: target.host, port: target.port, head: head, body: nil), deadline: call.deadline, on: loop)
+            .whenComplete { result in
+                switch result {
+                case .success(let response):
+                    let relayed = Relayed(response)
+                    if case .complete(let body) = relayed.body, self.nextHop(relayed, call: call, hop: 0) == nil {
+                        writer.respond(status: response.head.status, headers: self.clientHeaders(response.head), body: body)
+                    } else {
+                        Task { await self.follow(call, answered: relayed, writer: writer) }
+                    }
+                case .failure(let error):
+                    self.respondFailure(error, call: call, writer: writer)
+                }
+            }
+    }
+
+    /// The first call of a request; `nil` when an adapter refused it (answered already).
+    func prepare(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter) -> Call? {
         let context = RequestContext(head: request.head, params: params, connection: request.connection)
         let body = Self.clientBody(request)
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
-        var url = backend.url(for: context)
-        var method = HTTPMethod(rawValue: backend.config.method)
-        var headers = backend.forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host, addAcceptEncoding: backend.addAcceptEncoding)
-        var sendBody = body
+        var call = Call(method: HTTPMethod(rawValue: backend.config.method), url: backend.url(for: context),
+                        headers: backend.forwarding.backendHeaders(client: context.headers, clientIP: context.clientIP, host: context.host,
+                                                                   addAcceptEncoding: backend.addAcceptEncoding),
+                        body: body, deadline: NIODeadline.now() + TimeAmount(timeout))
         if let adapter = backend.adapter {
             // The body is buffered for adapted backends (see Gateway.makeRoute).
             let buffer: ByteBuffer? = { if case .buffer(let b) = body { return b } else { return nil } }()
-            var fetch = HTTPBackendClient.Fetch(method: method, url: url, headers: headers, body: buffer, chunked: false)
+            var fetch = HTTPBackendClient.Fetch(method: call.method, url: call.url, headers: call.headers, body: buffer, chunked: false)
             do { try adapter.adapt(&fetch, context: context, forwarding: backend.forwarding) } catch {
                 responder.respondError(writer, status: error.kind.isBadRequest ? .badRequest : .internalServerError, message: error.description)
-                return
+                return nil
             }
-            (method, url, headers) = (fetch.method, fetch.url, fetch.headers)
-            sendBody = fetch.body.map { .buffer($0) } ?? .none
+            (call.method, call.url, call.headers) = (fetch.method, fetch.url, fetch.headers)
+            call.body = fetch.body.map { .buffer($0) } ?? .none
         }
+        return call
+    }
+
+    /// Sends the call (unless `answered` is its answer already), follows
+    /// redirects as Go's client does, and relays the final answer.
+    func follow(_ call: Call, answered: Relayed?, writer: ResponseWriter) async {
+        var call = call
+        var answered = answered
         do {
             for hop in 0...Redirect.maxHops {
-                guard let target = BackendURL(url) else { throw HTTP1ClientError(description: "invalid URL \(url)", beforeResponse: true) }
-                let response = try await send(method: method, url: url, target: target, headers: headers, body: sendBody, deadline: deadline)
-                // A streamed body cannot be sent twice: 307/308 with one are passed to the client.
-                let replayable: Bool = { if case .stream = sendBody { return false } else { return true } }()
-                if followRedirects, hop < Redirect.maxHops,
-                   let redirect = Redirect(response.head, from: url, method: method),
-                   redirect.dropsBody || replayable {
+                let response: Relayed
+                if let first = answered {
+                    response = first
+                    answered = nil
+                } else {
+                    guard let target = BackendURL(call.url) else { throw HTTP1ClientError(description: "invalid URL \(call.url)", beforeResponse: true) }
+                    response = try await send(call, target: target)
+                }
+                if let redirect = nextHop(response, call: call, hop: hop) {
                     if case .streaming(let rest) = response.body { for try await _ in rest {} }  // drained, so the connection is reused
-                    headers = redirect.headers(headers, previous: url)
-                    url = redirect.url
-                    method = redirect.method
-                    if redirect.dropsBody { sendBody = .none }
+                    call.headers = redirect.headers(call.headers, previous: call.url)
+                    call.url = redirect.url
+                    call.method = redirect.method
+                    if redirect.dropsBody { call.body = .none }
                     continue
                 }
                 await relay(response, writer: writer)
                 return
             }
-        } catch let error as HTTP1ClientError where error.isTimeout {
-            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
         } catch {
-            responder.respondError(writer, status: .internalServerError, message: "\(method.rawValue) \(url): \(error)")
+            respondFailure(error, call: call, writer: writer)
+        }
+    }
+
+    /// The redirect to follow after `response`, if any. A streamed body
+    /// cannot be sent twice: 307/308 with one are passed to the client.
+    func nextHop(_ response: Relayed, call: Call, hop: Int) -> Redirect? {
+        guard followRedirects, hop < Redirect.maxHops, let redirect = Redirect(response.head, from: call.url, method: call.method) else { return nil }
+        let replayable: Bool = { if case .stream = call.body { return false } else { return true } }()
+        return redirect.dropsBody || replayable ? redirect : nil
+    }
+
+    func respondFailure(_ error: Error, call: Call, writer: ResponseWriter) {
+        if let error = error as? HTTP1ClientError, error.isTimeout {
+            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
+        } else if let error = error as? HTTPClientError, error == .deadlineExceeded {
+            responder.respondError(writer, status: .internalServerError, message: "context deadline exceeded")
+        } else {
+            responder.respondError(writer, status: .internalServerError, message: "\(call.method.rawValue) \(call.url): \(error)")
         }
     }
 
@@ -100,30 +166,37 @@ final class NoOpEndpoint: Sendable {
         var body: Body
     }
 
+    /// The request head to a plain-HTTP backend: the call's headers, `Host`,
+    /// and the client body's length (chunked for a stream of unknown length).
+    static func backendHead(_ call: Call, target: BackendURL) -> HTTPRequestHead {
+        var head = HTTPRequestHead(version: .http1_1, method: call.method, uri: target.target, headers: call.headers)
+        head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+        switch call.body {
+        case .none: break
+        case .empty: head.headers.replaceOrAdd(name: "Content-Length", value: "0")
+        case .buffer(let b): head.headers.replaceOrAdd(name: "Content-Length", value: String(b.readableBytes))
+        case .stream(_, let length):
+            if let length { head.headers.replaceOrAdd(name: "Content-Length", value: String(length)) }
+            else { head.headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
+        }
+        return head
+    }
+
     /// Plain HTTP through the gateway's pool, HTTPS through AsyncHTTPClient.
-    func send(method: HTTPMethod, url: String, target: BackendURL, headers: HTTPHeaders, body: ClientBody, deadline: NIODeadline) async throws -> Relayed {
+    func send(_ call: Call, target: BackendURL) async throws -> Relayed {
+        let (method, url, headers, body, deadline) = (call.method, call.url, call.headers, call.body, call.deadline)
         if target.scheme == "http" {
-            var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.target, headers: headers)
-            head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+            let head = Self.backendHead(call, target: target)
             var stream: RequestBodyStream?
             var buffer: ByteBuffer?
             switch body {
-            case .none: break
-            case .empty: head.headers.replaceOrAdd(name: "Content-Length", value: "0")
-            case .buffer(let b):
-                buffer = b
-                head.headers.replaceOrAdd(name: "Content-Length", value: String(b.readableBytes))
-            case .stream(let s, let length):
-                stream = s
-                if let length { head.headers.replaceOrAdd(name: "Content-Length", value: String(length)) }
-                else { head.headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
+            case .buffer(let b): buffer = b
+            case .stream(let s, _): stream = s
+            case .none, .empty: break
             }
             let response = try await backend.client.pool.executeStreaming(
                 HTTP1Request(host: target.host, port: target.port, head: head, body: buffer), bodyStream: stream, deadline: deadline)
-            switch response.body {
-            case .complete(let buffer): return Relayed(head: response.head, body: .complete(buffer))
-            case .streaming(let stream): return Relayed(head: response.head, body: .streaming(AnyBody(stream)))
-            }
+            return Relayed(response)
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -138,11 +211,13 @@ final class NoOpEndpoint: Sendable {
         return Relayed(head: HTTPResponseHead(version: .http1_1, status: response.status, headers: response.headers), body: .streaming(AnyBody(response.body)))
     }
 
-    func relay(_ response: Relayed, writer: ResponseWriter) async {
+    /// The backend's headers as the client gets them: without hop-by-hop
+    /// ones, with the gateway's own.
+    func clientHeaders(_ head: HTTPResponseHead) -> HTTPHeaders {
         var headers = HTTPHeaders()
         // The client decompressed a gzip body: its length and encoding no longer apply.
-        let decompressed = response.head.headers.first(name: "content-encoding").map { ["gzip", "deflate"].contains($0.lowercased()) } ?? false
-        for (name, value) in response.head.headers {
+        let decompressed = head.headers.first(name: "content-encoding").map(ResponseInflater.applies) ?? false
+        for (name, value) in head.headers {
             let lower = name.lowercased()
             if Self.connectionHeaders.contains(lower) { continue }
             if decompressed && (lower == "content-encoding" || lower == "content-length") { continue }
@@ -150,6 +225,11 @@ final class NoOpEndpoint: Sendable {
         }
         headers.replaceOrAdd(name: "X-Krakend", value: responder.versionHeader)
         headers.replaceOrAdd(name: "X-Krakend-Completed", value: "false")
+        return headers
+    }
+
+    func relay(_ response: Relayed, writer: ResponseWriter) async {
+        let headers = clientHeaders(response.head)
         let stream: AnyBody
         switch response.body {
         case .complete(let body):
@@ -166,6 +246,15 @@ final class NoOpEndpoint: Sendable {
         } catch {
             // Headers are gone already: all the client can be told is that the stream broke.
             writer.abort()
+        }
+    }
+}
+
+extension NoOpEndpoint.Relayed {
+    init(_ response: HTTP1StreamedResponse) {
+        switch response.body {
+        case .complete(let body): self.init(head: response.head, body: .complete(body))
+        case .streaming(let stream): self.init(head: response.head, body: .streaming(AnyBody(stream)))
         }
     }
 }
