@@ -122,16 +122,18 @@ extension TestHTTP.Response {
     var echoedRawHeaderNames: [String] { json?["header_names"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 
-/// Runs blocking socket work on a Dispatch thread, outside the task pool
-/// the gateway's own tasks share with the tests.
+/// Runs blocking socket work on a thread of its own. Not on Dispatch's
+/// global queue: on Linux the task pool runs on the same few threads (one
+/// per core), so a dozen reads waiting out their timeouts there stalled
+/// every task, the gateway's and the echo backend's included, for seconds.
 func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 
 func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: body()) }
+        Thread { continuation.resume(returning: body()) }.start()
     }
 }
