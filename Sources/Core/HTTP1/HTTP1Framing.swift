@@ -32,15 +32,7 @@ struct HTTP1HeadReader {
     /// is whole; until then the bytes are kept here. More than `limit` bytes
     /// without a blank line throw `tooLarge`.
     mutating func take(from input: inout ByteBuffer, limit: Int, tooLarge: HTTP1Malformed) throws(HTTP1Malformed) -> ByteBuffer? {
-        var source: ByteBuffer
-        if var held = pending {
-            held.writeBuffer(&input)
-            source = held
-            pending = nil
-        } else {
-            source = input
-            input.moveReaderIndex(to: input.writerIndex)
-        }
+        var source = ByteBuffer.joining(&pending, &input)
         guard let end = Self.headEnd(source, from: scanned) else {
             if source.readableBytes > limit { throw tooLarge }
             scanned = max(0, source.readableBytes - 3)
@@ -191,15 +183,7 @@ struct HTTP1BodyReader {
 
     /// A whole line (without its line end) from the front of `input`, once it has arrived.
     private mutating func takeLine(_ input: inout ByteBuffer) throws(HTTP1Malformed) -> ByteBuffer? {
-        var source: ByteBuffer
-        if var held = pendingLine {
-            held.writeBuffer(&input)
-            source = held
-            pendingLine = nil
-        } else {
-            source = input
-            input.moveReaderIndex(to: input.writerIndex)
-        }
+        var source = ByteBuffer.joining(&pendingLine, &input)
         guard let lf = source.readableBytesView.firstIndex(of: 0x0A) else {
             if source.readableBytes > Self.maxLineSize { throw HTTP1Malformed(description: "chunk line too long") }
             if source.readableBytes > 0 { pendingLine = source }
@@ -236,6 +220,20 @@ struct HTTP1BodyReader {
         }
         guard digits > 0 else { throw HTTP1Malformed(description: "malformed chunk size") }
         return size
+    }
+}
+
+extension ByteBuffer {
+    /// The bytes kept from earlier reads (taken out of `held`) followed by
+    /// all of `input` (which is left empty).
+    static func joining(_ held: inout ByteBuffer?, _ input: inout ByteBuffer) -> ByteBuffer {
+        guard var joined = held else {
+            defer { input.moveReaderIndex(to: input.writerIndex) }
+            return input
+        }
+        held = nil
+        joined.writeBuffer(&input)
+        return joined
     }
 }
 
