@@ -105,14 +105,13 @@ struct HTTP1ResponseParser {
 
     private static func parseStatusLine(_ line: Slice<UnsafeRawBufferPointer>) throws(HTTP1Malformed) -> (HTTPVersion, HTTPResponseStatus) {
         // "HTTP/1.1 200 OK": 12 bytes at least, the reason may be empty.
-        let bytes = Array(line)
-        guard bytes.count >= 12, bytes[0...4].elementsEqual("HTTP/".utf8), bytes[6] == UInt8(ascii: "."),
-              let major = digit(bytes[5]), let minor = digit(bytes[7]), major == 1, bytes[8] == 0x20,
-              let d0 = digit(bytes[9]), let d1 = digit(bytes[10]), let d2 = digit(bytes[11]), d0 >= 1,
-              bytes.count == 12 || bytes[12] == 0x20
+        let b = UnsafeRawBufferPointer(rebasing: line)
+        guard b.count >= 12, b[0] == UInt8(ascii: "H"), b[1] == UInt8(ascii: "T"), b[2] == UInt8(ascii: "T"), b[3] == UInt8(ascii: "P"),
+              b[4] == UInt8(ascii: "/"), b[5] == UInt8(ascii: "1"), b[6] == UInt8(ascii: "."), let minor = digit(b[7]), b[8] == 0x20,
+              let d0 = digit(b[9]), let d1 = digit(b[10]), let d2 = digit(b[11]), d0 >= 1, b.count == 12 || b[12] == 0x20
         else { throw HTTP1Malformed(description: "malformed status line") }
         let code = d0 * 100 + d1 * 10 + d2
-        let reason = bytes.count > 13 ? String(decoding: bytes[13...], as: UTF8.self) : ""
+        let reason = b.count > 13 ? String(decoding: b[13...], as: UTF8.self) : ""
         return (HTTPVersion(major: 1, minor: minor), HTTPResponseStatus(statusCode: code, reasonPhrase: reason))
     }
 

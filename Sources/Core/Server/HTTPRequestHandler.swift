@@ -148,11 +148,6 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // The parser reads nothing after an upgrade request: unless the
         // connection switches, it closes after the answer.
         keepAlive = head.isKeepAlive && (isHTTP2 || !head.asksForUpgrade)
-        if !isHTTP2, head.approximateSize > settings.maxHeaderBytes + 4096 {
-            state = .discarding
-            respondAndClose(context: context, status: .requestHeaderFieldsTooLarge)
-            return
-        }
         if settings.readTimeout > .zero { arm(context: context, after: settings.readTimeout) }
         // Go answers `Expect: 100-continue` when the body is read; the body is
         // always read here, so say so at once rather than let the client wait.
@@ -342,12 +337,3 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 struct ConnectionClosed: Error {}
-
-extension HTTPRequestHead {
-    /// About the bytes of the request line and headers, as Go's MaxHeaderBytes counts them.
-    var approximateSize: Int {
-        var size = uri.utf8.count + 16
-        for (name, value) in headers { size += name.utf8.count + value.utf8.count + 4 }
-        return size
-    }
-}
