@@ -74,6 +74,24 @@ struct ServerTests {
         await gateway.stop()
     }
 
+    /// A body too large to share a write with its head, on a connection the
+    /// client asked to close: all of it leaves before the close (also after
+    /// a HEAD request, which gets the head alone).
+    @Test func aLargeAnswerArrivesWholeBeforeTheConnectionCloses() async throws {
+        let backend = try await EchoBackend.start()
+        let body = [UInt8](repeating: UInt8(ascii: "a"), count: 100_000)
+        backend.serve("/large", bytes: body, headers: [("Content-Type", "text/plain")])
+        let raw = try await RawSocket.exchangeBytes(port: backend.port, Array("GET /large HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".utf8))
+        let text = String(decoding: raw, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(text.components(separatedBy: "\r\n\r\n").last?.utf8.count == 100_000)
+        backend.serve("/large", bytes: body, headers: [("Content-Type", "text/plain")])
+        let head = try await RawSocket.exchange(port: backend.port, "HEAD /large HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(head.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(head.hasSuffix("\r\n\r\n"))
+        await backend.stop()
+    }
+
     @Test func oversizeHeadersAre431() async throws {
         let gateway = try await GatewayHarness.start(Self.config(#", "max_header_bytes": 1000"#))
         let big = String(repeating: "a", count: 8000)

@@ -126,7 +126,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard body.readableBytes > 0 else {
-                promise?.succeed(())
+                if promise != nil { writePending(context: context, promise: promise) }
                 return
             }
             if body.readableBytes <= Self.coalesceLimit {
@@ -168,12 +168,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             suppressBody = false
             chunked = false
             responseStarted = false
-            if let out = pending {
-                pending = nil
-                context.write(wrapOutboundOut(out), promise: promise)
-            } else {
-                promise?.succeed(())
-            }
+            writePending(context: context, promise: promise)
         }
     }
 
@@ -187,11 +182,14 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func writePending(context: ChannelHandlerContext) {
-        if let out = pending {
-            pending = nil
-            context.write(wrapOutboundOut(out), promise: nil)
-        }
+    /// Hands the pending bytes to the channel. With a promise, something is
+    /// written even when nothing is pending, so that the promise does not
+    /// complete before the bytes ahead of it (a close waits on it).
+    private func writePending(context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        guard pending != nil || promise != nil else { return }
+        let out = pending ?? Self.noBytes
+        pending = nil
+        context.write(wrapOutboundOut(out), promise: promise)
     }
 
     func flush(context: ChannelHandlerContext) {
