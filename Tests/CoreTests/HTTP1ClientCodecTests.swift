@@ -193,8 +193,18 @@ struct HTTP1ClientCodecTests {
         #expect(!trace.headers.contains(name: "content-length"))
 
         var out = ByteBuffer()
-        out.writeBodyPart(ByteBuffer(string: "hello world, 17 b"), framing: .chunked)
+        out.writeBodyPart(ByteBuffer(string: "hello world, 17 b"), framing: .chunked) { _ in Issue.record("a small part is copied") }
         out.writeBodyEnd(framing: .chunked)
         #expect(String(buffer: out) == "11\r\nhello world, 17 b\r\n0\r\n\r\n")
+    }
+
+    @Test func aLargePartIsWrittenAsItIsNotCopied() {
+        let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 20_000)
+        var out = ByteBuffer(string: "HEAD")
+        var written: [ByteBuffer] = []
+        out.writeBodyPart(part, framing: .chunked) { written.append($0) }
+        #expect(written.map(\.readableBytes) == [4 + 6, 20_000])
+        #expect(String(buffer: written[0]) == "HEAD4e20\r\n")
+        #expect(String(buffer: out) == "\r\n")
     }
 }

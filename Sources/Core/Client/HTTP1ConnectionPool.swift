@@ -26,22 +26,21 @@ public final class HTTP1ConnectionPool: Sendable {
     /// Sends the request and reads the whole response before `deadline`, on
     /// `loop`'s own connections (hopping there first if called from elsewhere).
     public func execute(_ request: HTTP1Request, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response> {
-        let target = pools[ObjectIdentifier(loop)] != nil ? loop : group.next()
-        let pool = pools[ObjectIdentifier(target)]!
-        let future = target.inEventLoop
-            ? pool.execute(request, deadline: deadline, retry: true)
-            : target.flatSubmit { pool.execute(request, deadline: deadline, retry: true) }
-        return target === loop ? future : future.hop(to: loop)
+        withPool(for: loop) { pool in pool.execute(request, deadline: deadline, retry: true) }
     }
 
     /// `executeStreaming` for a request without a body, from `loop` and
     /// without a task: the future completes on `loop` when the head arrives.
     public func executeStreaming(_ request: HTTP1Request, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1StreamedResponse> {
+        withPool(for: loop) { pool in pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response) }
+    }
+
+    /// Runs `work` on `loop`'s own pool (another loop's when `loop` is not
+    /// one of the group's); the future completes on `loop`.
+    private func withPool<T: Sendable>(for loop: EventLoop, _ work: @escaping @Sendable (LoopPool) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         let target = pools[ObjectIdentifier(loop)] != nil ? loop : group.next()
         let pool = pools[ObjectIdentifier(target)]!
-        let future = target.inEventLoop
-            ? pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response)
-            : target.flatSubmit { pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response) }
+        let future = target.inEventLoop ? work(pool) : target.flatSubmit { work(pool) }
         return target === loop ? future : future.hop(to: loop)
     }
 
@@ -55,15 +54,15 @@ public final class HTTP1ConnectionPool: Sendable {
         let started = try await loop.flatSubmit { pool.startStreaming(request, deadline: deadline, bodyFollows: hasStream) }.get()
         if let bodyStream {
             do {
-                let allocator = started.channel.allocator
+                let channel = started.channel
                 for try await chunk in bodyStream {
-                    var framed = allocator.buffer(capacity: chunk.readableBytes + 16)
-                    framed.writeBodyPart(chunk, framing: started.framing)
-                    try await started.channel.writeAndFlush(framed)
+                    var framed = channel.allocator.buffer(capacity: min(chunk.readableBytes, ByteBuffer.coalesceLimit) + 16)
+                    framed.writeBodyPart(chunk, framing: started.framing) { channel.write($0, promise: nil) }
+                    try await channel.writeAndFlush(framed)
                 }
-                var end = allocator.buffer(capacity: 5)
+                var end = channel.allocator.buffer(capacity: 5)
                 end.writeBodyEnd(framing: started.framing)
-                try await started.channel.writeAndFlush(end)
+                try await channel.writeAndFlush(end)
             } catch {
                 started.channel.close(promise: nil)
                 throw error

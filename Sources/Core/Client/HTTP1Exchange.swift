@@ -100,7 +100,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         guard let context else { return nil }
         var head = head
         let framing = head.frameBody()
-        var out = context.channel.allocator.buffer(capacity: 256 + (bodyFollows ? 0 : body?.readableBytes ?? 0))
+        var out = context.channel.allocator.buffer(capacity: 256 + (bodyFollows ? 0 : min(body?.readableBytes ?? 0, ByteBuffer.coalesceLimit)))
         do { try out.writeRequestHead(head) } catch {
             fail(context: context, error.description, beforeResponse: false)
             return nil
@@ -108,7 +108,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         parser.expectResponse(toHead: head.method == .HEAD)
         reusable = true
         if !bodyFollows {
-            if let body, body.readableBytes > 0, framing != .none { out.writeBodyPart(body, framing: framing) }
+            if let body { out.writeBodyPart(body, framing: framing) { context.write(wrapOutboundOut($0), promise: nil) } }
             out.writeBodyEnd(framing: framing)
         }
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
@@ -344,14 +344,27 @@ extension ByteBuffer {
         writeStaticString("\r\n")
     }
 
-    /// A part of a request body, framed.
-    mutating func writeBodyPart(_ part: ByteBuffer, framing: HTTP1BodyFraming) {
+    /// Parts up to this size are copied after the bytes before them, so
+    /// that both leave in one write; larger ones are written as they are.
+    static let coalesceLimit = 16 * 1024
+
+    /// Appends a part of a message body, framed. A large part is not copied:
+    /// what this buffer holds so far, then the part, go to `write`, and the
+    /// buffer keeps only what follows the part (the chunk's line end).
+    mutating func writeBodyPart(_ part: ByteBuffer, framing: HTTP1BodyFraming, write: (ByteBuffer) -> Void) {
         guard part.readableBytes > 0, framing != .none else { return }
         if framing == .chunked {
             writeString(String(part.readableBytes, radix: 16))
             writeStaticString("\r\n")
         }
-        writeImmutableBuffer(part)
+        if part.readableBytes <= Self.coalesceLimit {
+            writeImmutableBuffer(part)
+        } else {
+            write(self)
+            write(part)
+            // A new buffer: writing into this one would copy what was handed on.
+            self = ByteBufferAllocator().buffer(capacity: 16)
+        }
         if framing == .chunked { writeStaticString("\r\n") }
     }
 

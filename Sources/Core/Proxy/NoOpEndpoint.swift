@@ -28,6 +28,14 @@ final class NoOpEndpoint: Sendable {
         case empty  // `Content-Length: 0`, forwarded as such
         case stream(RequestBodyStream, length: Int?)
         case buffer(ByteBuffer)
+
+        /// Bytes go to the backend (none and empty send none).
+        var isSent: Bool {
+            switch self {
+            case .none, .empty: return false
+            case .stream, .buffer: return true
+            }
+        }
     }
 
     /// One backend call as it stands: what is sent where (a redirect changes it).
@@ -49,8 +57,8 @@ final class NoOpEndpoint: Sendable {
     /// is sent and relayed there. Anything else (a body to stream, HTTPS, a
     /// redirect to follow, an answer still arriving) goes on in a task.
     func run(_ request: IncomingRequest, params: [(name: String, value: String)], writer: ResponseWriter, on loop: EventLoop) {
-        let hasNoBody: Bool = { switch Self.clientBody(request) { case .none, .empty: return true; default: return false } }()
-        guard hasNoBody, backend.adapter == nil, let call = prepare(request, params: params, writer: writer),
+        // Without an adapter, `prepare` answers nothing itself: the task may prepare again.
+        guard backend.adapter == nil, let call = prepare(request, params: params, writer: writer), !call.body.isSent,
               let target = BackendURL(call.url), target.scheme == "http" else {
             Task { await run(request, params: params, writer: writer) }
             return

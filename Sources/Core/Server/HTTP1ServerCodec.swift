@@ -34,8 +34,6 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     private static let noBytes = ByteBuffer()
 
-    /// Bodies up to this size are copied after their head, into one write.
-    private static let coalesceLimit = 16 * 1024
 
     init(maxHeaderBytes: Int) {
         // Go's server allows 4096 bytes on top of MaxHeaderBytes.
@@ -129,26 +127,11 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 if promise != nil { writePending(context: context, promise: promise) }
                 return
             }
-            if body.readableBytes <= Self.coalesceLimit {
-                var out = pending ?? context.channel.allocator.buffer(capacity: body.readableBytes + 16)
-                pending = nil
-                out.writeBodyPart(body, framing: chunked ? .chunked : .length)
-                stage(out, promise: promise, context: context)
-            } else {
-                if chunked {
-                    var out = pending ?? context.channel.allocator.buffer(capacity: 16)
-                    out.writeString(String(body.readableBytes, radix: 16))
-                    out.writeStaticString("\r\n")
-                    pending = out
-                }
-                writePending(context: context)
-                context.write(wrapOutboundOut(body), promise: chunked ? nil : promise)
-                if chunked {
-                    var end = context.channel.allocator.buffer(capacity: 2)
-                    end.writeStaticString("\r\n")
-                    stage(end, promise: promise, context: context)
-                }
-            }
+            var out = pending ?? context.channel.allocator.buffer(capacity: min(body.readableBytes, ByteBuffer.coalesceLimit) + 16)
+            pending = nil
+            out.writeBodyPart(body, framing: chunked ? .chunked : .length) { context.write(wrapOutboundOut($0), promise: nil) }
+            // Written with the promise even when empty: it must not complete before the part.
+            stage(out, promise: promise, context: context)
         case .body(.fileRegion):
             promise?.fail(ChannelError.operationUnsupported)
         case .end(let trailers):
