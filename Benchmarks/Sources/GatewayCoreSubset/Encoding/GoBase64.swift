@@ -1,0 +1,1 @@
+../../../../Sources/Core/Encoding/GoBase64.swift
