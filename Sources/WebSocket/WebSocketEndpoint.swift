@@ -134,7 +134,7 @@ final class WebSocketEndpoint: UpgradeEndpoint {
             if !query.isEmpty { url.target += (url.target.contains("?") ? "&" : "?") + query.encoded() }
             return url
         }
-        var headers = forwarding.backendHeaders(client: request.head.headers, clientIP: request.connection.remoteAddress?.ipAddress,
+        var headers = forwarding.backendHeaders(client: request.head.headers, clientIP: request.connection.clientIP,
                                                 host: request.head.headers.first(name: "host"), addAcceptEncoding: false)
         for name in ["Sec-WebSocket-Extensions", "Sec-WebSocket-Version", "Sec-WebSocket-Key", "Sec-WebSocket-Protocol"] {
             headers.remove(name: name)

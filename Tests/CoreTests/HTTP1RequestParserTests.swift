@@ -109,4 +109,38 @@ struct HTTP1RequestParserTests {
         out.writeResponseHead(HTTPResponseHead(version: .http1_1, status: .notFound, headers: ["Content-Length": "0"]))
         #expect(String(buffer: out) == "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
     }
+
+    /// The header lists both parsers read without arrays say what NIO's
+    /// `canonicalForm` and `isKeepAlive` say.
+    @Test(arguments: [
+        ([("Connection", "close")], 1, false),
+        ([("connection", "Keep-Alive")], 0, true),
+        ([("Connection", "upgrade, CLOSE")], 1, false),
+        ([("Connection", "keep-alive, keep-alive")], 1, false),
+        ([("Connection", "keep-alive"), ("Connection", "close")], 1, false),
+        ([("Connection", "foo")], 1, true),
+        ([("Connection", "foo")], 0, false),
+        ([("X-Connection", "close")], 1, true),
+        ([("Connection", " , ,  close\t")], 1, false),
+    ] as [([(String, String)], Int, Bool)])
+    func connectionTokensDecideKeepAliveAsNIODoes(fields: [(String, String)], minor: Int, keepsAlive: Bool) {
+        let headers = HTTPHeaders(fields)
+        #expect(headers.keepsAlive(HTTPVersion(major: 1, minor: minor)) == keepsAlive)
+        #expect(HTTPRequestHead(version: HTTPVersion(major: 1, minor: minor), method: .GET, uri: "/", headers: headers).isKeepAlive == keepsAlive, "NIO agrees")
+        var elements: [Substring] = []
+        headers.forEachElement(named: "connection") { elements.append($0) }
+        #expect(elements == headers[canonicalForm: "connection"])
+    }
+
+    @Test func transferCodingsAndLengthsAreReadFromEveryField() throws {
+        let codings = HTTPHeaders([("Transfer-Encoding", "gzip, Chunked")]).transferCodings
+        #expect(codings?.lastIsChunked == true && codings?.chunkedBeforeLast == false)
+        let twice = HTTPHeaders([("Transfer-Encoding", "chunked"), ("transfer-encoding", "gzip")]).transferCodings
+        #expect(twice?.lastIsChunked == false && twice?.chunkedBeforeLast == true)
+        #expect(HTTPHeaders().transferCodings == nil)
+        #expect(try HTTPHeaders([("Content-Length", "12")]).singleContentLength(allowRepeats: false) == 12)
+        #expect(try HTTPHeaders([("Content-Length", "12, 12")]).singleContentLength(allowRepeats: true) == 12)
+        #expect(throws: HTTP1Malformed.self) { try HTTPHeaders([("Content-Length", "12, 12")]).singleContentLength(allowRepeats: false) }
+        #expect(throws: HTTP1Malformed.self) { try HTTPHeaders([("Content-Length", "12"), ("content-length", "13")]).singleContentLength(allowRepeats: true) }
+    }
 }

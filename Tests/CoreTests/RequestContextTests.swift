@@ -11,6 +11,6 @@ struct RequestContextTests {
         ("2001:db8::ffff:1", "2001:db8::ffff:1"),
     ])
     func clientAddressesAreShownAsGoShowsThem(seen: String, forwarded: String) {
-        #expect(RequestContext.unmapped(seen) == forwarded)
+        #expect(ConnectionInfo.unmapped(seen) == forwarded)
     }
 }

@@ -32,7 +32,7 @@ public final class HTTP1ConnectionPool: Sendable {
     /// `executeStreaming` for a request without a body, from `loop` and
     /// without a task: the future completes on `loop` when the head arrives.
     public func executeStreaming(_ request: HTTP1Request, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1StreamedResponse> {
-        withPool(for: loop) { pool in pool.startStreaming(request, deadline: deadline, bodyFollows: false).flatMap(\.response) }
+        withPool(for: loop) { pool in pool.streamingResponse(request, deadline: deadline) }
     }
 
     /// Runs `work` on `loop`'s own pool (another loop's when `loop` is not
@@ -124,10 +124,10 @@ final class LoopPool: @unchecked Sendable {
         answer.futureResult.whenComplete { outcome in
             switch outcome {
             case .success(let response):
-                self.finish(connection, key: key, timer: sent.timer, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
+                self.finish(connection, key: key, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
                 result.succeed(response)
             case .failure(let error):
-                self.finish(connection, key: key, timer: sent.timer, reusable: false, streamed: false)
+                self.finish(connection, key: key, reusable: false, streamed: false)
                 if retryOnStaleConnection, let e = error as? HTTP1ClientError, e.beforeResponse, request.isReplayable {
                     result.completeWith(self.execute(request, deadline: deadline, retry: false))
                 } else {
@@ -148,45 +148,68 @@ final class LoopPool: @unchecked Sendable {
     func startStreaming(_ request: HTTP1Request, deadline: NIODeadline, bodyFollows: Bool) -> EventLoopFuture<StartedExchange> {
         eventLoop.assertInEventLoop()
         let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
-        let connection = popIdle(key).map { eventLoop.makeSucceededFuture($0) } ?? connect(key, deadline: deadline)
-        return connection.map { connection in
-            let promise = self.eventLoop.makePromise(of: HTTP1StreamedResponse.self)
-            connection.exchange.startStreaming(promise)
-            let sent = self.send(request, on: connection, deadline: deadline, bodyFollows: bodyFollows)
-            // Reusable only once the body has been read to its end.
-            promise.futureResult.whenComplete { result in
-                guard case .success(let response) = result, let ended = connection.exchange.streamCompletion() else {
-                    self.finish(connection, key: key, timer: sent.timer, reusable: false, streamed: true)
-                    return
-                }
-                ended.whenComplete { end in
-                    let clean: Bool = { if case .success = end { return true } else { return false } }()
-                    self.finish(connection, key: key, timer: sent.timer, reusable: clean && sent.keepAlive && connection.exchange.reusable, streamed: true)
-                }
-            }
-            return StartedExchange(channel: connection.channel, response: promise.futureResult, framing: sent.framing)
+        if let connection = popIdle(key) {
+            return eventLoop.makeSucceededFuture(start(request, on: connection, key: key, deadline: deadline, bodyFollows: bodyFollows))
         }
+        return connect(key, deadline: deadline).map { connection in
+            self.start(request, on: connection, key: key, deadline: deadline, bodyFollows: bodyFollows)
+        }
+    }
+
+    /// `startStreaming` for a request without a body: the response, with
+    /// no future in between when a pooled connection is free.
+    func streamingResponse(_ request: HTTP1Request, deadline: NIODeadline) -> EventLoopFuture<HTTP1StreamedResponse> {
+        eventLoop.assertInEventLoop()
+        let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
+        if let connection = popIdle(key) {
+            return start(request, on: connection, key: key, deadline: deadline, bodyFollows: false).response
+        }
+        return connect(key, deadline: deadline).flatMap { connection in
+            self.start(request, on: connection, key: key, deadline: deadline, bodyFollows: false).response
+        }
+    }
+
+    private func start(_ request: HTTP1Request, on connection: Connection, key: HTTP1ConnectionPool.Key, deadline: NIODeadline,
+                       bodyFollows: Bool) -> StartedExchange {
+        let promise = eventLoop.makePromise(of: HTTP1StreamedResponse.self)
+        connection.exchange.startStreaming(promise)
+        let sent = send(request, on: connection, deadline: deadline, bodyFollows: bodyFollows)
+        // Reusable once the body has been read to its end: at once when it came whole.
+        promise.futureResult.whenComplete { result in
+            guard case .success(let response) = result else {
+                self.finish(connection, key: key, reusable: false, streamed: true)
+                return
+            }
+            if case .complete = response.body {
+                self.finish(connection, key: key, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
+                return
+            }
+            guard let ended = connection.exchange.streamCompletion() else {
+                self.finish(connection, key: key, reusable: false, streamed: true)
+                return
+            }
+            ended.whenComplete { end in
+                let clean: Bool = { if case .success = end { return true } else { return false } }()
+                self.finish(connection, key: key, reusable: clean && sent.keepAlive && connection.exchange.reusable, streamed: true)
+            }
+        }
+        return StartedExchange(channel: connection.channel, response: promise.futureResult, framing: sent.framing)
     }
 
     /// Writes the request (all of it unless `bodyFollows`) and arms the
     /// deadline, which abandons the exchange and its connection.
     private func send(_ request: HTTP1Request, on connection: Connection, deadline: NIODeadline,
-                      bodyFollows: Bool) -> (timer: Scheduled<Void>, keepAlive: Bool, framing: HTTP1BodyFraming) {
-        let timer = eventLoop.scheduleTask(deadline: deadline) {
-            if let context = try? connection.channel.pipeline.syncOperations.context(handler: connection.exchange) {
-                connection.exchange.cancel(context: context)
-            }
-        }
+                      bodyFollows: Bool) -> (keepAlive: Bool, framing: HTTP1BodyFraming) {
+        connection.exchange.arm(until: deadline)
         var head = request.head
         if settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
         // nil: the head could not be written, and the exchange has failed already.
         let framing = connection.exchange.send(head, body: request.body, bodyFollows: bodyFollows) ?? .none
-        return (timer, head.isKeepAlive, framing)
+        return (head.headers.keepsAlive(head.version), framing)
     }
 
     /// Back to the pool, or closed.
-    private func finish(_ connection: Connection, key: HTTP1ConnectionPool.Key, timer: Scheduled<Void>, reusable: Bool, streamed: Bool) {
-        timer.cancel()
+    private func finish(_ connection: Connection, key: HTTP1ConnectionPool.Key, reusable: Bool, streamed: Bool) {
         guard reusable, connection.channel.isActive else {
             connection.channel.close(promise: nil)
             return
@@ -202,21 +225,19 @@ final class LoopPool: @unchecked Sendable {
     }
 
     private func popIdle(_ key: HTTP1ConnectionPool.Key) -> Connection? {
-        while var list = idle[key], let connection = list.popLast() {
-            idle[key] = list
+        // Mutated in place: a copy of the list out and back would copy its storage each time.
+        while let connection = idle[key]?.popLast() {
             if connection.channel.isActive && connection.exchange.isIdle { return connection }
         }
         return nil
     }
 
     private func pushIdle(_ key: HTTP1ConnectionPool.Key, _ connection: Connection) {
-        var list = idle[key, default: []]
-        guard list.count < settings.maxIdleConnectionsPerHost else {
+        guard idle[key, default: []].count < settings.maxIdleConnectionsPerHost else {
             connection.channel.close(promise: nil)
             return
         }
-        list.append(connection)
-        idle[key] = list
+        idle[key, default: []].append(connection)
     }
 
     private func connect(_ key: HTTP1ConnectionPool.Key, deadline: NIODeadline) -> EventLoopFuture<Connection> {

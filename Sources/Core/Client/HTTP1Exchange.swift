@@ -83,13 +83,47 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        timer?.task.cancel()
+        timer = nil
+    }
+
+    /// When the exchange in flight is given up (the endpoint's timeout).
+    private var deadline = NIODeadline.distantFuture
+    /// At most one timer, kept from one exchange to the next: when it fires
+    /// before the current deadline it waits again, so that a request costs
+    /// no timer of its own to schedule and cancel.
+    private var timer: (at: NIODeadline, task: Scheduled<Void>)?
+
+    /// Gives the exchange about to start until `deadline`.
+    func arm(until deadline: NIODeadline) {
+        self.deadline = deadline
+        if let timer, timer.at <= deadline { return }
+        timer?.task.cancel()
+        schedule(at: deadline)
+    }
+
+    private func schedule(at time: NIODeadline) {
+        guard let context else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = (time, context.eventLoop.scheduleTask(deadline: time) { handler.value.timerFired() })
+    }
+
+    private func timerFired() {
+        timer = nil
+        guard !isIdle, let context else { return }
+        if deadline <= .now() { cancel(context: context) } else { schedule(at: deadline) }
+    }
 
     var isIdle: Bool { if case .idle = state { return true } else { return false } }
 
     func start(_ promise: EventLoopPromise<HTTP1Response>) { state = .buffering(promise, nil) }
 
-    func startStreaming(_ promise: EventLoopPromise<HTTP1StreamedResponse>) { state = .awaitingHead(promise) }
+    func startStreaming(_ promise: EventLoopPromise<HTTP1StreamedResponse>) {
+        state = .awaitingHead(promise)
+        streamEnded = nil
+    }
 
     /// Completed when a streamed body has been read to its end.
     private var streamEnded: EventLoopPromise<Void>?
@@ -120,7 +154,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     /// caller's code, which may send the next request on this connection.
     private enum Completion {
         case whole(EventLoopPromise<HTTP1Response>, HTTP1Response)
-        case gathered(EventLoopPromise<HTTP1StreamedResponse>, HTTP1StreamedResponse, ended: EventLoopPromise<Void>)
+        case gathered(EventLoopPromise<HTTP1StreamedResponse>, HTTP1StreamedResponse)
         case streamed(ByteStream.Producer.Source, ended: EventLoopPromise<Void>)
     }
     private var completion: Completion?
@@ -141,9 +175,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         switch completion {
         case .whole(let p, let response):
             p.succeed(response)
-        case .gathered(let p, let response, let ended):
+        case .gathered(let p, let response):
             p.succeed(response)
-            ended.succeed(())
         case .streamed(let source, let ended):
             source.finish()
             ended.succeed(())
@@ -208,9 +241,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             completion = .whole(p, HTTP1Response(head: head, body: takeBody()))
         case .gathering(let p, let head):
             state = .idle
-            let ended = context.eventLoop.makePromise(of: Void.self)
-            streamEnded = ended
-            completion = .gathered(p, HTTP1StreamedResponse(head: head, body: .complete(takeBody())), ended: ended)
+            completion = .gathered(p, HTTP1StreamedResponse(head: head, body: .complete(takeBody())))
         case .streaming(let source, let ended):
             state = .idle
             completion = .streamed(source, ended: ended)
@@ -309,14 +340,14 @@ extension HTTPRequestHead {
             return .none
         case .POST, .PUT, .PATCH:
             if headers.contains(name: "content-length") {
-                headers.remove(name: "transfer-encoding")
+                headers.removeIfPresent("transfer-encoding")
                 return .length
             }
             headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
             return .chunked
         default:
             if headers.contains(name: "content-length") {
-                headers.remove(name: "transfer-encoding")
+                headers.removeIfPresent("transfer-encoding")
                 return .length
             }
             return headers.first(name: "transfer-encoding") == "chunked" ? .chunked : .none

@@ -51,7 +51,7 @@ public struct URLPattern: Sendable, Equatable {
             switch piece {
             case .literal(let text):
                 out += text
-                if !inQuery, text.contains("?") { inQuery = true }
+                if !inQuery, text.utf8.contains(UInt8(ascii: "?")) { inQuery = true }
             case .parameter(let name):
                 out += value(name, inQuery) ?? ""
             }

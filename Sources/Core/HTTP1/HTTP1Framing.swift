@@ -241,12 +241,86 @@ extension HTTPHeaders {
     /// The one `Content-Length`, when there is one: digits only; several
     /// (even equal) are refused, as Go's and NIO's parsers refuse them.
     func singleContentLength(allowRepeats: Bool) throws(HTTP1Malformed) -> Int? {
-        let lengths = self[canonicalForm: "content-length"]
-        guard let first = lengths.first else { return nil }
-        guard allowRepeats ? lengths.allSatisfy({ $0 == first }) : lengths.count == 1,
-              !first.isEmpty, first.utf8.count <= 18, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(first)
+        var first: Substring?
+        var agree = true
+        forEachElement(named: "content-length") { length in
+            if let first { agree = agree && allowRepeats && length == first } else { first = length }
+        }
+        guard let first else { return nil }
+        guard agree, !first.isEmpty, first.utf8.count <= 18, first.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let length = Int(first)
         else { throw HTTP1Malformed(description: "invalid Content-Length") }
         return length
+    }
+
+    /// Whether the connection stays open after this message: NIO's
+    /// `isKeepAlive` (a `close` or `keep-alive` token decides, both or a
+    /// repeat mean close, else HTTP/1.1 keeps it), read without arrays.
+    func keepsAlive(_ version: HTTPVersion) -> Bool {
+        var said: Bool?
+        forEachElement(named: "connection") { token in
+            if token.equalsASCIICaseInsensitive("close") { said = false }
+            else if token.equalsASCIICaseInsensitive("keep-alive") { said = said == nil }
+        }
+        return said ?? (version.major == 1 && version.minor >= 1)
+    }
+
+    /// `remove(name:)` when there is something to remove: removing copies
+    /// headers shared with another message even when nothing goes.
+    mutating func removeIfPresent(_ name: String) {
+        if contains(name: name) { remove(name: name) }
+    }
+
+    /// What `Transfer-Encoding` says, if the message has one.
+    var transferCodings: (lastIsChunked: Bool, chunkedBeforeLast: Bool)? {
+        var codings: (lastIsChunked: Bool, chunkedBeforeLast: Bool)?
+        forEachElement(named: "transfer-encoding") { coding in
+            let before = codings.map { $0.chunkedBeforeLast || $0.lastIsChunked } ?? false
+            codings = (coding.equalsASCIICaseInsensitive("chunked"), before)
+        }
+        return codings
+    }
+
+    /// Calls `body` with each element of the comma-separated lists of every
+    /// field called `name` (in any case), trimmed of spaces and tabs: the
+    /// elements of `self[canonicalForm: name]` (for any field but
+    /// `Set-Cookie`), without building arrays: this runs for every message.
+    func forEachElement<E: Error>(named name: StaticString, _ body: (Substring) throws(E) -> Void) throws(E) {
+        for (field, value) in self where field.equalsASCIICaseInsensitive(name) {
+            var rest = value[...]
+            while !rest.isEmpty {
+                let comma = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                let element = rest[..<comma]
+                rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[rest.utf8.index(after: comma)...]
+                if element.isEmpty { continue }
+                try body(element.trimmingSpacesAndTabs())
+            }
+        }
+    }
+}
+
+extension HTTPRequestHead {
+    /// An HTTP/1 request with a body: a `Transfer-Encoding`, or a length
+    /// above zero (RFC 9112 §6.3; the codec has refused conflicting ones).
+    var hasBody: Bool {
+        if headers.contains(name: "transfer-encoding") { return true }
+        return headers.first(name: "content-length").map { $0 != "0" } ?? false
+    }
+}
+
+extension StringProtocol {
+    /// Equal to the lower-case ASCII `other`, ignoring the case of ASCII letters.
+    func equalsASCIICaseInsensitive(_ other: StaticString) -> Bool {
+        let bytes = UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount)
+        guard utf8.count == bytes.count else { return false }
+        return zip(utf8, bytes).allSatisfy { a, b in a == b || (a | 0x20 == b && b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) }
+    }
+}
+
+extension Substring {
+    func trimmingSpacesAndTabs() -> Substring {
+        let blank = { (c: UInt8) in c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: { !blank($0) }), let last = utf8.lastIndex(where: { !blank($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }
 

@@ -88,12 +88,11 @@ struct HTTP1RequestParser {
     /// RFC 9112 §6.3 for requests: chunked when `Transfer-Encoding` ends in
     /// it, else the `Content-Length`, else no body.
     private static func framing(_ headers: HTTPHeaders) throws(HTTP1Malformed) -> HTTP1BodyReader.Framing {
-        let codings = headers[canonicalForm: "transfer-encoding"]
-        if let last = codings.last {
+        if let codings = headers.transferCodings {
             guard !headers.contains(name: "content-length") else {
                 throw HTTP1Malformed(description: "both Content-Length and Transfer-Encoding")
             }
-            guard last.lowercased() == "chunked", codings.dropLast().allSatisfy({ $0.lowercased() != "chunked" }) else {
+            guard codings.lastIsChunked, !codings.chunkedBeforeLast else {
                 throw HTTP1Malformed(description: "unsupported Transfer-Encoding")
             }
             return .chunked

@@ -127,7 +127,7 @@ struct HTTP1ResponseParser {
             state = .head
             return
         }
-        reusable = response.isKeepAlive
+        reusable = response.headers.keepsAlive(response.version)
         try emit(.head(response))
         state = .body
         if isHeadRequest || code == 101 || code == 204 || code == 304 {
@@ -135,11 +135,11 @@ struct HTTP1ResponseParser {
             body = HTTP1BodyReader(.none)
             return
         }
-        if let last = response.headers[canonicalForm: "transfer-encoding"].last {
+        if let codings = response.headers.transferCodings {
             // With Transfer-Encoding, a Content-Length is ignored, and the
             // connection is not trusted with another request (as Go's client does).
             if response.headers.contains(name: "content-length") { reusable = false }
-            if last.lowercased() == "chunked" {
+            if codings.lastIsChunked {
                 body = HTTP1BodyReader(.chunked)
             } else {
                 reusable = false

@@ -37,7 +37,7 @@ struct BackendURL: Sendable, Equatable {
 
     /// The `Host` header: the port only when it is not the scheme's default.
     var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
+        let h = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return (scheme == "https" && port == 443) || (scheme == "http" && port == 80) ? h : "\(h):\(port)"
     }
 }

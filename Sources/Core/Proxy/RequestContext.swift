@@ -11,11 +11,6 @@ public struct RequestContext: Sendable {
     public var clientIP: String?
     public var host: String?
 
-    /// A dual-stack listener sees IPv4 clients as `::ffff:a.b.c.d`; Go reports them as `a.b.c.d`.
-    static func unmapped(_ ip: String) -> String {
-        ip.hasPrefix("::ffff:") && ip.utf8.contains(UInt8(ascii: ".")) ? String(ip.dropFirst(7)) : ip
-    }
-
     /// An endpoint `{param}` as gin hands it to Lura: percent-decoded. The
     /// name's first letter matches either case, as Lura capitalises it.
     public func decodedParam(_ name: String) -> String? {
@@ -31,7 +26,7 @@ public struct RequestContext: Sendable {
         query = QueryString()
         self.headers = headers
         self.params = params
-        clientIP = connection.remoteAddress?.ipAddress.map(Self.unmapped)
+        clientIP = connection.clientIP
         host = headers.first(name: ":authority") ?? headers.first(name: "host")
     }
 
@@ -49,7 +44,7 @@ public struct RequestContext: Sendable {
         var p: [String: String] = [:]
         for (name, value) in params { p[name] = value }
         self.params = p
-        clientIP = connection.remoteAddress?.ipAddress.map(Self.unmapped)
+        clientIP = connection.clientIP
         host = head.headers.first(name: "host") ?? head.headers.first(name: ":authority")
     }
 }

@@ -57,6 +57,8 @@ extension HTTPRequestHead {
     /// connection cannot serve another request unless it switches.
     public var asksForUpgrade: Bool {
         guard headers.contains(name: "upgrade") else { return false }
-        return headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
+        var upgrade = false
+        headers.forEachElement(named: "connection") { token in upgrade = upgrade || token.equalsASCIICaseInsensitive("upgrade") }
+        return upgrade
     }
 }

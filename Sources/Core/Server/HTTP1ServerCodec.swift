@@ -187,12 +187,12 @@ extension HTTPResponseHead {
     /// chunked on HTTP/1.1. Returns whether the body goes chunked.
     mutating func frameBody(hasBody: Bool) -> Bool {
         guard hasBody else {
-            headers.remove(name: "content-length")
-            headers.remove(name: "transfer-encoding")
+            headers.removeIfPresent("content-length")
+            headers.removeIfPresent("transfer-encoding")
             return false
         }
         if headers.contains(name: "content-length") {
-            headers.remove(name: "transfer-encoding")
+            headers.removeIfPresent("transfer-encoding")
             return false
         }
         guard version.major == 1 && version.minor >= 1 else { return false }

@@ -8,11 +8,25 @@ public protocol HTTPApplication: Sendable {
     func prepare(_ head: HTTPRequestHead, connection: ConnectionInfo) -> PreparedRequest
 }
 
-/// Facts about the connection a request came on.
+/// Facts about the connection a request came on, read once per connection.
 public struct ConnectionInfo: Sendable {
-    public var remoteAddress: SocketAddress?
-    public var isHTTP2: Bool
-    public var isTLS: Bool
+    public let remoteAddress: SocketAddress?
+    public let isHTTP2: Bool
+    public let isTLS: Bool
+    /// The client's IP address as Go reports it: a dual-stack listener sees
+    /// IPv4 clients as `::ffff:a.b.c.d`, Go as `a.b.c.d`.
+    public let clientIP: String?
+
+    public init(remoteAddress: SocketAddress?, isHTTP2: Bool, isTLS: Bool) {
+        self.remoteAddress = remoteAddress
+        self.isHTTP2 = isHTTP2
+        self.isTLS = isTLS
+        clientIP = remoteAddress?.ipAddress.map(Self.unmapped)
+    }
+
+    static func unmapped(_ ip: String) -> String {
+        ip.hasPrefix("::ffff:") && ip.utf8.contains(UInt8(ascii: ".")) ? String(ip.dropFirst(7)) : ip
+    }
 }
 
 /// The work for one request, decided when its head arrived.

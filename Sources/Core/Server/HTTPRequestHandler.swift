@@ -39,6 +39,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Past this many queued parts the connection stops reading.
     private static let pipelineLimit = 128
     private var pausedForPipeline = false
+    /// Read at the first request: the remote address costs a lock and its text a conversion.
+    private var connectionInfo: ConnectionInfo?
 
     init(app: HTTPApplication, settings: ServerSettings, isHTTP2: Bool, isTLS: Bool, httpHandlers: [RemovableChannelHandler] = []) {
         self.app = app
@@ -147,7 +149,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         cancelTimer()
         // The parser reads nothing after an upgrade request: unless the
         // connection switches, it closes after the answer.
-        keepAlive = head.isKeepAlive && (isHTTP2 || !head.asksForUpgrade)
+        keepAlive = head.headers.keepsAlive(head.version) && (isHTTP2 || !head.asksForUpgrade)
         if settings.readTimeout > .zero { arm(context: context, after: settings.readTimeout) }
         // Go answers `Expect: 100-continue` when the body is read; the body is
         // always read here, so say so at once rather than let the client wait.
@@ -155,12 +157,17 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
            head.headers.first(name: "expect")?.lowercased() == "100-continue" {
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
         }
-        let connection = ConnectionInfo(remoteAddress: context.channel.remoteAddress, isHTTP2: isHTTP2, isTLS: isTLS)
+        let connection = connectionInfo ?? ConnectionInfo(remoteAddress: context.channel.remoteAddress, isHTTP2: isHTTP2, isTLS: isTLS)
+        connectionInfo = connection
         let prepared = app.prepare(head, connection: connection)
         switch prepared.bodyMode {
         case .buffered(let limit):
             let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection)
             state = .buffering(request, prepared, limit: limit)
+        case .streamed where !isHTTP2 && !head.hasBody:
+            // Nothing to stream: no stream to make (it costs locks and allocations).
+            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection)
+            state = .buffering(request, prepared, limit: 0)
         case .streamed:
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
