@@ -90,7 +90,12 @@ final class LoopPool: @unchecked Sendable {
     let eventLoop: EventLoop
     let settings: HTTPClientSettings
     let maxBody: Int
-    private var idle: [HTTP1ConnectionPool.Key: [Connection]] = [:]
+    /// A backend's idle connections; a class so that taking one does not
+    /// mutate the dictionary (whose in-place accessors allocate).
+    private final class IdleList {
+        var connections: [Connection] = []
+    }
+    private var idle: [HTTP1ConnectionPool.Key: IdleList] = [:]
 
     init(eventLoop: EventLoop, settings: HTTPClientSettings, maxBody: Int) {
         self.eventLoop = eventLoop
@@ -117,14 +122,12 @@ final class LoopPool: @unchecked Sendable {
     /// without harm (as Go's client does).
     private func exchange(_ request: HTTP1Request, on connection: Connection, key: HTTP1ConnectionPool.Key, deadline: NIODeadline,
                           retryOnStaleConnection: Bool) -> EventLoopFuture<HTTP1Response> {
-        let answer = eventLoop.makePromise(of: HTTP1Response.self)
-        connection.exchange.start(answer)
-        let sent = send(request, on: connection, deadline: deadline, bodyFollows: false)
         let result = eventLoop.makePromise(of: HTTP1Response.self)
-        answer.futureResult.whenComplete { outcome in
+        let keepAlive = keepsAlive(request)
+        connection.exchange.start { outcome in
             switch outcome {
             case .success(let response):
-                self.finish(connection, key: key, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
+                self.finish(connection, key: key, reusable: keepAlive && connection.exchange.reusable, streamed: false)
                 result.succeed(response)
             case .failure(let error):
                 self.finish(connection, key: key, reusable: false, streamed: false)
@@ -135,6 +138,7 @@ final class LoopPool: @unchecked Sendable {
                 }
             }
         }
+        send(request, on: connection, deadline: deadline, bodyFollows: false)
         return result.futureResult
     }
 
@@ -173,7 +177,8 @@ final class LoopPool: @unchecked Sendable {
                        bodyFollows: Bool) -> StartedExchange {
         let promise = eventLoop.makePromise(of: HTTP1StreamedResponse.self)
         connection.exchange.startStreaming(promise)
-        let sent = send(request, on: connection, deadline: deadline, bodyFollows: bodyFollows)
+        let keepAlive = keepsAlive(request)
+        let framing = send(request, on: connection, deadline: deadline, bodyFollows: bodyFollows)
         // Reusable once the body has been read to its end: at once when it came whole.
         promise.futureResult.whenComplete { result in
             guard case .success(let response) = result else {
@@ -181,7 +186,7 @@ final class LoopPool: @unchecked Sendable {
                 return
             }
             if case .complete = response.body {
-                self.finish(connection, key: key, reusable: sent.keepAlive && connection.exchange.reusable, streamed: false)
+                self.finish(connection, key: key, reusable: keepAlive && connection.exchange.reusable, streamed: false)
                 return
             }
             guard let ended = connection.exchange.streamCompletion() else {
@@ -190,22 +195,27 @@ final class LoopPool: @unchecked Sendable {
             }
             ended.whenComplete { end in
                 let clean: Bool = { if case .success = end { return true } else { return false } }()
-                self.finish(connection, key: key, reusable: clean && sent.keepAlive && connection.exchange.reusable, streamed: true)
+                self.finish(connection, key: key, reusable: clean && keepAlive && connection.exchange.reusable, streamed: true)
             }
         }
-        return StartedExchange(channel: connection.channel, response: promise.futureResult, framing: sent.framing)
+        return StartedExchange(channel: connection.channel, response: promise.futureResult, framing: framing)
     }
 
     /// Writes the request (all of it unless `bodyFollows`) and arms the
     /// deadline, which abandons the exchange and its connection.
+    @discardableResult
     private func send(_ request: HTTP1Request, on connection: Connection, deadline: NIODeadline,
-                      bodyFollows: Bool) -> (keepAlive: Bool, framing: HTTP1BodyFraming) {
+                      bodyFollows: Bool) -> HTTP1BodyFraming {
         connection.exchange.arm(until: deadline)
         var head = request.head
         if settings.disableKeepAlives { head.headers.replaceOrAdd(name: "Connection", value: "close") }
         // nil: the head could not be written, and the exchange has failed already.
-        let framing = connection.exchange.send(head, body: request.body, bodyFollows: bodyFollows) ?? .none
-        return (head.headers.keepsAlive(head.version), framing)
+        return connection.exchange.send(head, body: request.body, bodyFollows: bodyFollows) ?? .none
+    }
+
+    /// Whether the request, as `send` writes it, leaves the connection open.
+    private func keepsAlive(_ request: HTTP1Request) -> Bool {
+        !settings.disableKeepAlives && request.head.headers.keepsAlive(request.head.version)
     }
 
     /// Back to the pool, or closed.
@@ -225,19 +235,24 @@ final class LoopPool: @unchecked Sendable {
     }
 
     private func popIdle(_ key: HTTP1ConnectionPool.Key) -> Connection? {
-        // Mutated in place: a copy of the list out and back would copy its storage each time.
-        while let connection = idle[key]?.popLast() {
+        guard let list = idle[key] else { return nil }
+        while let connection = list.connections.popLast() {
             if connection.channel.isActive && connection.exchange.isIdle { return connection }
         }
         return nil
     }
 
     private func pushIdle(_ key: HTTP1ConnectionPool.Key, _ connection: Connection) {
-        guard idle[key, default: []].count < settings.maxIdleConnectionsPerHost else {
+        let list = idle[key] ?? {
+            let new = IdleList()
+            idle[key] = new
+            return new
+        }()
+        guard list.connections.count < settings.maxIdleConnectionsPerHost else {
             connection.channel.close(promise: nil)
             return
         }
-        idle[key, default: []].append(connection)
+        list.connections.append(connection)
     }
 
     private func connect(_ key: HTTP1ConnectionPool.Key, deadline: NIODeadline) -> EventLoopFuture<Connection> {
@@ -266,7 +281,7 @@ final class LoopPool: @unchecked Sendable {
     }
 
     func closeAll() {
-        for (_, list) in idle { for c in list { c.channel.close(promise: nil) } }
+        for (_, list) in idle { for c in list.connections { c.channel.close(promise: nil) } }
         idle = [:]
     }
 }

@@ -55,7 +55,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
 
     private enum State {
         case idle
-        case buffering(EventLoopPromise<HTTP1Response>, HTTPResponseHead?)
+        case buffering(Answered, HTTPResponseHead?)
         case awaitingHead(EventLoopPromise<HTTP1StreamedResponse>)
         /// Head (and maybe body) read, but not yet handed over: if the end
         /// arrives in the same read, the response goes out whole.
@@ -118,7 +118,12 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
 
     var isIdle: Bool { if case .idle = state { return true } else { return false } }
 
-    func start(_ promise: EventLoopPromise<HTTP1Response>) { state = .buffering(promise, nil) }
+    /// Called, on the connection's loop, with the whole answer or the failure.
+    typealias Answered = (Result<HTTP1Response, Error>) -> Void
+
+    /// Starts an exchange whose answer is read whole; a callback rather than
+    /// a promise, since the pool has its own to complete (a future costs allocations).
+    func start(_ answered: @escaping Answered) { state = .buffering(answered, nil) }
 
     func startStreaming(_ promise: EventLoopPromise<HTTP1StreamedResponse>) {
         state = .awaitingHead(promise)
@@ -153,7 +158,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
     /// kept until the parser is done, because completing it runs the
     /// caller's code, which may send the next request on this connection.
     private enum Completion {
-        case whole(EventLoopPromise<HTTP1Response>, HTTP1Response)
+        case whole(Answered, HTTP1Response)
         case gathered(EventLoopPromise<HTTP1StreamedResponse>, HTTP1StreamedResponse)
         case streamed(ByteStream.Producer.Source, ended: EventLoopPromise<Void>)
     }
@@ -173,8 +178,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         guard let completion else { return }
         self.completion = nil
         switch completion {
-        case .whole(let p, let response):
-            p.succeed(response)
+        case .whole(let answered, let response):
+            answered(.success(response))
         case .gathered(let p, let response):
             p.succeed(response)
         case .streamed(let source, let ended):
@@ -306,8 +311,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
         case .idle:
             context.close(promise: nil)
             return
-        case .buffering(let p, let head):
-            p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil && !parser.hasStarted)))
+        case .buffering(let answered, let head):
+            answered(.failure(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? (head == nil && !parser.hasStarted))))
         case .awaitingHead(let p):
             p.fail(HTTP1ClientError(description: message, beforeResponse: beforeResponse ?? !parser.hasStarted))
         case .gathering(let p, _):

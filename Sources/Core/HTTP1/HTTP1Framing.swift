@@ -82,7 +82,9 @@ struct HTTP1HeadLines {
     /// before its colon; a folded line, or a value with control characters
     /// (CR, NUL…), is refused.
     mutating func headers() throws(HTTP1Malformed) -> HTTPHeaders {
-        var headers = HTTPHeaders()
+        // Collected first: `HTTPHeaders.add` checks every name again, and grows one at a time.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(16)
         while let line = next(), !line.isEmpty {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
                 throw HTTP1Malformed(description: "malformed header line")
@@ -95,9 +97,9 @@ struct HTTP1HeadLines {
             guard !value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
                 throw HTTP1Malformed(description: "invalid header value")
             }
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
-        return headers
+        return HTTPHeaders(fields)
     }
 }
 
@@ -262,6 +264,12 @@ extension HTTPHeaders {
             else if token.equalsASCIICaseInsensitive("keep-alive") { said = said == nil }
         }
         return said ?? (version.major == 1 && version.minor >= 1)
+    }
+
+    /// `replaceOrAdd`, which removes before it adds: removing copies headers
+    /// shared with another message even when nothing goes.
+    mutating func set(_ name: String, _ value: String) {
+        if contains(name: name) { replaceOrAdd(name: name, value: value) } else { add(name: name, value: value) }
     }
 
     /// `remove(name:)` when there is something to remove: removing copies

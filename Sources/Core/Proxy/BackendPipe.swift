@@ -69,19 +69,22 @@ final class BackendPipe: Sendable {
         }
         let sent = backend.adapter?.send(fetch, deadline: effectiveDeadline, on: loop)
             ?? backend.client.fetch(fetch, deadline: effectiveDeadline, followRedirects: true, on: loop)
-        return sent.map { response in
-            self.cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
-            return self.interpret(response, fetch: fetch)
-        }.recover { error in
-            switch error {
-            case let error as HTTPClientError where error == .deadlineExceeded:
-                return .failure(BackendCallError(.timeout, "context deadline exceeded"))
-            case let error as HTTP1ClientError where error.isTimeout:
-                return .failure(BackendCallError(.timeout, error.description))
-            default:
-                return .failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)"))
+        // One promise rather than a `map` and a `recover`: each future costs allocations.
+        let outcome = loop.makePromise(of: Result<[String: Value], BackendCallError>.self)
+        sent.whenComplete { result in
+            switch result {
+            case .success(let response):
+                self.cache?.store(method: fetch.method, url: fetch.url, requestHeaders: fetch.headers, response: response)
+                outcome.succeed(self.interpret(response, fetch: fetch))
+            case .failure(let error as HTTPClientError) where error == .deadlineExceeded:
+                outcome.succeed(.failure(BackendCallError(.timeout, "context deadline exceeded")))
+            case .failure(let error as HTTP1ClientError) where error.isTimeout:
+                outcome.succeed(.failure(BackendCallError(.timeout, error.description)))
+            case .failure(let error):
+                outcome.succeed(.failure(BackendCallError(.connection, "\(fetch.method.rawValue) \(fetch.url): \(error)")))
             }
         }
+        return outcome.futureResult
     }
 
     /// 200 and 201 are success, as in KrakenD; the body is decoded by `encoding` and shaped.

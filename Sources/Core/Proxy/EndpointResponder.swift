@@ -14,6 +14,7 @@ struct EndpointResponder: Sendable {
 
     func baseHeaders(completed: Bool) -> HTTPHeaders {
         var headers = HTTPHeaders()
+        headers.reserveCapacity(5)  // with room for Content-Type, Cache-Control and Content-Length
         headers.add(name: "X-Krakend", value: versionHeader)
         headers.add(name: "X-Krakend-Completed", value: completed ? "true" : "false")
         return headers

@@ -52,10 +52,15 @@ public final class HTTPBackendClient: Sendable {
     /// `Redirect`'s rules. Plain HTTP goes through the pool on `loop` itself
     /// (no thread hop), HTTPS through AsyncHTTPClient.
     public func fetch(_ fetch: Fetch, deadline: NIODeadline, followRedirects: Bool, on loop: EventLoop, hops: Int = 0) -> EventLoopFuture<HTTP1Response> {
-        fetchOnce(fetch, deadline: deadline, on: loop).flatMap { response in
-            guard followRedirects, hops < Redirect.maxHops,
-                  let redirect = Redirect(response.head, from: fetch.url, method: fetch.method)
-            else { return loop.makeSucceededFuture(response) }
+        let answer = fetchOnce(fetch, deadline: deadline, on: loop)
+        guard followRedirects, hops < Redirect.maxHops else { return answer }
+        // One promise, where `flatMap` would add a future for every answer that is not a redirect.
+        let final = loop.makePromise(of: HTTP1Response.self)
+        answer.whenComplete { result in
+            guard case .success(let response) = result, let redirect = Redirect(response.head, from: fetch.url, method: fetch.method) else {
+                final.completeWith(result)
+                return
+            }
             var next = fetch
             next.url = redirect.url
             next.method = redirect.method
@@ -64,8 +69,9 @@ public final class HTTPBackendClient: Sendable {
                 next.body = nil
                 next.chunked = false
             }
-            return self.fetch(next, deadline: deadline, followRedirects: followRedirects, on: loop, hops: hops + 1)
+            final.completeWith(self.fetch(next, deadline: deadline, followRedirects: followRedirects, on: loop, hops: hops + 1))
         }
+        return final.futureResult
     }
 
     private func fetchOnce(_ fetch: Fetch, deadline: NIODeadline, on loop: EventLoop) -> EventLoopFuture<HTTP1Response> {
@@ -74,7 +80,7 @@ public final class HTTPBackendClient: Sendable {
         }
         if url.scheme == "http" {
             var head = HTTPRequestHead(version: .http1_1, method: fetch.method, uri: url.target, headers: fetch.headers)
-            head.headers.replaceOrAdd(name: "Host", value: url.hostHeader)
+            head.headers.set("Host", url.hostHeader)
             let hasBody = (fetch.body?.readableBytes ?? 0) > 0
             if hasBody && fetch.chunked {
                 head.headers.remove(name: "Content-Length")

@@ -92,7 +92,13 @@ final class MergingEndpoint: Sendable {
     /// when the last answer is in.
     func callBackends(context: RequestContext, body: BackendBody, deadline: NIODeadline, on loop: EventLoop,
                       done: @escaping @Sendable ([Outcome]) -> Void) {
+        if pipes.count == 1 {
+            // One backend: nothing to gather.
+            pipes[0].call(context: context, body: body, deadline: deadline, previous: [], on: loop).whenSuccess { done([(0, $0)]) }
+            return
+        }
         let outcomes = NIOLoopBoundBox([Outcome](), eventLoop: loop)
+        outcomes.value.reserveCapacity(pipes.count)
         let total = pipes.count
         for (index, pipe) in pipes.enumerated() {
             pipe.call(context: context, body: body, deadline: deadline, previous: [], on: loop).whenSuccess { result in
@@ -168,7 +174,8 @@ final class MergingEndpoint: Sendable {
             switch result {
             case .success(let data):
                 succeeded += 1
-                merged.merge(data) { _, new in new }
+                // The first data is taken whole: merging into nothing would hash every key again.
+                if merged.isEmpty { merged = data } else { merged.merge(data) { _, new in new } }
             case .failure(let error):
                 // A rejected answer's partial data is kept; the response is incomplete.
                 if let partial = error.partialData { merged.merge(partial) { _, new in new } }

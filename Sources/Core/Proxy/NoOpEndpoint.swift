@@ -11,7 +11,7 @@ final class NoOpEndpoint: Sendable {
     let followRedirects: Bool
 
     /// Hop-by-hop headers belong to each connection, not to the response.
-    static let connectionHeaders: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]
+    static let connectionHeaders: [StaticString] = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]
 
     init(backend: HTTPBackend, config: EndpointConfig, responder: EndpointResponder) {
         self.backend = backend
@@ -178,7 +178,7 @@ final class NoOpEndpoint: Sendable {
     /// and the client body's length (chunked for a stream of unknown length).
     static func backendHead(_ call: Call, target: BackendURL) -> HTTPRequestHead {
         var head = HTTPRequestHead(version: .http1_1, method: call.method, uri: target.target, headers: call.headers)
-        head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+        head.headers.set("Host", target.hostHeader)
         switch call.body {
         case .none: break
         case .empty: head.headers.replaceOrAdd(name: "Content-Length", value: "0")
@@ -222,18 +222,20 @@ final class NoOpEndpoint: Sendable {
     /// The backend's headers as the client gets them: without hop-by-hop
     /// ones, with the gateway's own.
     func clientHeaders(_ head: HTTPResponseHead) -> HTTPHeaders {
-        var headers = HTTPHeaders()
         // The client decompressed a gzip body: its length and encoding no longer apply.
         let decompressed = head.headers.first(name: "content-encoding").map(ResponseInflater.applies) ?? false
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(head.headers.count + 2)
         for (name, value) in head.headers {
-            let lower = name.lowercased()
-            if Self.connectionHeaders.contains(lower) { continue }
-            if decompressed && (lower == "content-encoding" || lower == "content-length") { continue }
-            headers.add(name: name, value: value)
+            if Self.connectionHeaders.contains(where: { name.equalsASCIICaseInsensitive($0) }) { continue }
+            if decompressed && (name.equalsASCIICaseInsensitive("content-encoding") || name.equalsASCIICaseInsensitive("content-length")) { continue }
+            // The gateway's own, set below.
+            if name.equalsASCIICaseInsensitive("x-krakend") || name.equalsASCIICaseInsensitive("x-krakend-completed") { continue }
+            fields.append((name, value))
         }
-        headers.replaceOrAdd(name: "X-Krakend", value: responder.versionHeader)
-        headers.replaceOrAdd(name: "X-Krakend-Completed", value: "false")
-        return headers
+        fields.append(("X-Krakend", responder.versionHeader))
+        fields.append(("X-Krakend-Completed", "false"))
+        return HTTPHeaders(fields)
     }
 
     func relay(_ response: Relayed, writer: ResponseWriter) async {

@@ -49,6 +49,7 @@ public struct ParameterForwarding: Sendable {
     /// form), `Content-Type`, and the ones the gateway always sets.
     public func backendHeaders(client: HTTPHeaders, clientIP: String?, host: String?, addAcceptEncoding: Bool) -> HTTPHeaders {
         var out = HTTPHeaders()
+        out.reserveCapacity(8)  // with room for the Host and framing headers the request adds
         if headers == nil {
             for (name, value) in client where !Self.isHopByHopOrOwned(name) {
                 out.add(name: CanonicalHeader.name(name), value: value)

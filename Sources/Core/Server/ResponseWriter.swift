@@ -12,7 +12,7 @@ public struct ResponseWriter: Sendable {
         var headers = headers
         let length = body?.readableBytes ?? 0
         if !headers.contains(name: "content-length"), status.mayHaveResponseBody {
-            headers.replaceOrAdd(name: "Content-Length", value: String(length))
+            headers.add(name: "Content-Length", value: String(length))
         }
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
         let sendBody = !isHeadRequest && length > 0 && status.mayHaveResponseBody

@@ -76,6 +76,10 @@ struct JSONParser {
     private init(_ p: UnsafePointer<UInt8>, _ count: Int) {
         self.p = p
         self.end = count
+        // Room for a typical answer's nesting, so the stacks do not grow one allocation at a time.
+        values.reserveCapacity(32)
+        keys.reserveCapacity(32)
+        frames.reserveCapacity(8)
     }
 
     static func parse(_ buf: UnsafeRawBufferPointer) -> Result<Value, JSONParseError> {
