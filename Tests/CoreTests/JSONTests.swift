@@ -268,6 +268,15 @@ struct JSONSerializerTests {
         #expect(!utf8BytesLess("b", "abc"))
     }
 
+    @Test func aLargeObjectIsWrittenInKeyOrder() throws {
+        // Past what fits the serializer's stack scratch for sorting.
+        var members: [String: Value] = [:]
+        for i in (0..<5000).reversed() { members["k\(i)"] = Value(i) }
+        let text = Value.object(members).jsonString
+        let expected = "{" + (0..<5000).map { "k\($0)" }.sorted().map { #""\#($0)":\#($0.dropFirst())"# }.joined(separator: ",") + "}"
+        #expect(text == expected)
+    }
+
     @Test func escapingLikeGo() {
         #expect(Value.string("a\"b\\c/d").jsonString == #""a\"b\\c/d""#)
         #expect(Value.string("\n\r\t\u{08}\u{0C}").jsonString == #""\n\r\t\b\f""#)

@@ -120,7 +120,7 @@ enum JSONSerializer {
                 write(v, depth: depth + 1, into: &out)
             } else if !o.isEmpty {
                 var first = true
-                for (k, v) in sortedMembers(o) {
+                forEachSortedMember(o) { k, v in
                     if first { first = false } else { out.append(UInt8(ascii: ",")) }
                     writeString(k, into: &out)
                     out.append(UInt8(ascii: ":"))
@@ -128,6 +128,33 @@ enum JSONSerializer {
                 }
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `body` for each member in key order (as `sortedMembers`), sorting the
+    /// dictionary's indices in temporary (stack) memory rather than copying
+    /// the members into a new array for every object written.
+    private static func forEachSortedMember(_ o: [String: Value], _ body: (String, Value) -> Void) {
+        withUnsafeTemporaryAllocation(of: [String: Value].Index.self, capacity: o.count) { indices in
+            guard let base = indices.baseAddress else { return }
+            var n = 0
+            var index = o.startIndex
+            while index != o.endIndex {
+                (base + n).initialize(to: index)
+                n += 1
+                index = o.index(after: index)
+            }
+            var sorted = UnsafeMutableBufferPointer(start: base, count: n)
+            if o.keys.allSatisfy(isASCII) {
+                sorted.sort { o[$0].key < o[$1].key }
+            } else {
+                sorted.sort { utf8BytesLess(o[$0].key, o[$1].key) }
+            }
+            for index in sorted {
+                let (key, value) = o[index]
+                body(key, value)
+            }
+            base.deinitialize(count: n)
         }
     }
 
