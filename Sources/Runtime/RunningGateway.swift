@@ -23,7 +23,7 @@ public final class RunningGateway: Sendable {
         let modules = try ProtocolModules.load(for: service)
         for warning in modules.warnings { logger.warning("\(warning)") }
         logIgnoredNamespaces(service, adapters: modules.adapters, logger: logger)
-        let client = HTTPBackendClient(settings: service.client, eventLoopGroup: group)
+        let client = try HTTPBackendClient(settings: service.client, eventLoopGroup: group)
         let gateway: Gateway
         let grpcServer: GRPCServer?
         do {

@@ -41,7 +41,8 @@ final class WebSocketEndpoint: UpgradeEndpoint {
         }
         let tls: NIOSSLContext?
         if settings.backendURLs.contains(where: \.tls) {
-            do { tls = try NIOSSLContext(configuration: service.client.tlsConfiguration) } catch {
+            let configuration = try service.client.makeTLSConfiguration()
+            do { tls = try NIOSSLContext(configuration: configuration) } catch {
                 throw ConfigError(path: "\(endpoint.configPath).backend[0].host", "cannot set up TLS for wss://: \(error)")
             }
         } else {

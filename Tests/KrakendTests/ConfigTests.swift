@@ -424,9 +424,24 @@ import Testing
 
     @Test func routeCollisionIsRefusedByTheGateway() async throws {
         let config = try Self.parse(Self.collision)
-        let client = HTTPBackendClient(settings: config.client, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let client = try HTTPBackendClient(settings: config.client, eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
         #expect(throws: ConfigError.self) { _ = try Gateway(config: config, client: client, logger: Logger(label: "test")) }
         await client.shutdown()
+    }
+
+    /// A CA file the gateway cannot read would otherwise leave it trusting
+    /// fewer roots than configured, and backends failing for no visible reason.
+    @Test func unreadableClientCACertificatesStopTheStart() async throws {
+        let notPEM = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-cert-\(UUID().uuidString).pem")
+        try Data("not a certificate".utf8).write(to: notPEM)
+        defer { try? FileManager.default.removeItem(at: notPEM) }
+        let config = """
+        {"version": 3, "client_tls": {"ca_certs": ["/nonexistent/ca.pem", "\(notPEM.path)"]},
+         "endpoints": [{"endpoint": "/x", "backend": [{"host": ["http://127.0.0.1:1"], "url_pattern": "/"}]}]}
+        """
+        let error = await #expect(throws: ConfigError.self) { try await withGateway(config) { _ in } }
+        #expect(error?.problems.map(\.path) == ["client_tls.ca_certs[0]", "client_tls.ca_certs[1]"])
+        #expect(error?.problems.first?.message.contains("/nonexistent/ca.pem") == true)
     }
 
     @Test func sameVariableNamesDoNotCollide() throws {

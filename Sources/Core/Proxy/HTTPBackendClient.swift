@@ -13,7 +13,7 @@ public final class HTTPBackendClient: Sendable {
     let pool: HTTP1ConnectionPool
     let group: EventLoopGroup
 
-    public init(settings: HTTPClientSettings, eventLoopGroup: EventLoopGroup) {
+    public init(settings: HTTPClientSettings, eventLoopGroup: EventLoopGroup) throws(ConfigError) {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow  // followed here, with Go's Referer rules
         configuration.decompression = .enabled(limit: .ratio(200))
@@ -26,7 +26,7 @@ public final class HTTPBackendClient: Sendable {
         if settings.dialerTimeout > .zero {
             configuration.timeout.connect = TimeAmount(settings.dialerTimeout)
         }
-        configuration.tlsConfiguration = settings.tlsConfiguration
+        configuration.tlsConfiguration = try settings.makeTLSConfiguration()
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
         self.pool = HTTP1ConnectionPool(group: eventLoopGroup, settings: settings)
@@ -119,12 +119,26 @@ struct SingleChunk: AsyncSequence, Sendable {
 
 extension HTTPClientSettings {
     /// How backends' certificates are checked (`client_tls`): the system's
-    /// roots or `ca_certs`, or nothing with `allow_insecure_connections`.
-    public var tlsConfiguration: TLSConfiguration {
+    /// roots or `ca_certs`, or nothing with `allow_insecure_connections`. A
+    /// `ca_certs` file that cannot be read as PEM certificates is an error
+    /// (with its path), not a silently smaller set of trusted roots.
+    public func makeTLSConfiguration() throws(ConfigError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if allowInsecureConnections { tls.certificateVerification = .none }
         if !caCerts.isEmpty {
-            tls.trustRoots = .certificates(caCerts.flatMap { (try? NIOSSLCertificate.fromPEMFile($0)) ?? [] })
+            var roots: [NIOSSLCertificate] = []
+            var problems: [ConfigProblem] = []
+            for (index, file) in caCerts.enumerated() {
+                do {
+                    let certificates = try NIOSSLCertificate.fromPEMFile(file)
+                    if certificates.isEmpty { throw NIOSSLError.failedToLoadCertificate }
+                    roots += certificates
+                } catch {
+                    problems.append(ConfigProblem(path: "client_tls.ca_certs[\(index)]", message: "cannot read certificates from \(file): \(error)"))
+                }
+            }
+            if !problems.isEmpty { throw ConfigError(problems) }
+            tls.trustRoots = .certificates(roots)
         }
         return tls
     }
