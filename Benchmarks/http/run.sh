@@ -11,6 +11,10 @@
 #   WARMUP=2           seconds of unmeasured wrk load before each measured run
 #   THREADS=2          wrk threads
 #   CONNECTIONS=64     wrk connections
+#   REPEAT=1           measure every target this many times, round after
+#                      round, and report each one's median (req/s and p99
+#                      separately): a shared machine drifts by 10-20 % over
+#                      minutes, and rounds spread that drift over all targets
 #
 # Exit status: 0 when every target was measured (whatever the ratios are:
 # a benchmark reports, it does not judge); non-zero when something could not
@@ -27,6 +31,7 @@ DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-2}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
+REPEAT="${REPEAT:-1}"
 
 WRK_PID=""         # the wrk run in progress, if any
 BROKEN=0           # targets that could not be measured
@@ -36,7 +41,7 @@ parse_args() {
         common_option "$@"
         shift "$OPTION_WORDS"
     done
-    need_positive DURATION
+    need_positive DURATION REPEAT
     need_non_negative WARMUP
 }
 
@@ -232,7 +237,7 @@ run_wrk() { # run_wrk OUTFILE WRK-ARGS...
     return "$rc"
 }
 
-# RESULTS holds one line per target: name|url|baseline|rps|p99_ms|errors
+# RESULTS holds one line per target and round: name|url|baseline|rps|p99_ms|errors
 RESULTS=()
 
 bench() { # bench NAME URL BASELINE [KEY...] (KEYS: see check_target)
@@ -302,6 +307,31 @@ print("%.3f" % (d[min(len(d) - 1, int(len(d) * 0.99))] / 1000) if d else "")' "$
     RESULTS+=("$name|$url|$baseline|$rps|$p99|${failed:-0}")
 }
 
+# One line per target: the median req/s and the median p99 of its rounds,
+# the errors of all of them; ERR when any round could not be measured.
+collapse_rounds() {
+    local collapsed
+    collapsed="$(printf '%s\n' "${RESULTS[@]}" | python3 -c '
+import sys, statistics
+rows = {}
+for line in sys.stdin.read().splitlines():
+    name, url, base, rps, p99, errs = line.split("|")
+    rows.setdefault(name, [url, base, [], [], 0, False])
+    row = rows[name]
+    if rps == "ERR" or p99 == "ERR":
+        row[5] = True
+        continue
+    row[2].append(float(rps)); row[3].append(float(p99))
+    row[4] += int(errs) if errs.lstrip("-").isdigit() else 0
+for name, (url, base, rps, p99, errs, broken) in rows.items():
+    if broken or not rps:
+        print(f"{name}|{url}|{base}|ERR|ERR|-")
+    else:
+        print(f"{name}|{url}|{base}|{statistics.median(rps):.2f}|{statistics.median(p99):.3f}|{errs}")
+')"
+    mapfile -t RESULTS <<<"$collapsed"
+}
+
 lookup() { # lookup NAME FIELD -> value from RESULTS
     local line
     for line in "${RESULTS[@]}"; do
@@ -317,7 +347,9 @@ ratio() { # ratio A B -> A/B with 2 decimals, or n/a
 
 report() {
     echo
-    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, ${WARMUP}s warm-up, $(nproc) cores"
+    local rounds=""
+    ((REPEAT == 1)) || rounds="; each figure the median of $REPEAT rounds"
+    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, ${WARMUP}s warm-up, $(nproc) cores$rounds"
     echo "ratios are target / baseline: the nginx proxy of the same payload; for gw-merge3 (3 backends merged)," \
          "the nginx proxy of /data.json"
     echo "(req/s: higher is better; p99: lower is better)"
@@ -363,6 +395,22 @@ main() {
     start_proxy
     [[ "$SKIP_GATEWAY" == "1" ]] || start_gateway
 
+    local round
+    for ((round = 1; round <= REPEAT; round++)); do
+        ((REPEAT == 1)) || log "round $round of $REPEAT"
+        measure_all
+    done
+    collapse_rounds
+
+    report
+    if ((BROKEN > 0)); then
+        log "$BROKEN target(s) could not be measured (see ERR rows)"
+        exit 2
+    fi
+}
+
+# Every target once, in this order.
+measure_all() {
     local b="http://127.0.0.1:$BACKEND_PORT" p="http://127.0.0.1:$PROXY_PORT"
     local g="http://127.0.0.1:$GATEWAY_PORT"
     # name            url                 baseline for the ratios
@@ -398,12 +446,6 @@ main() {
         bench_grpc gw-grpc-server "$g$find" grpc-direct 16 8 0
         bench_grpc gw-grpc-server-500 "$g$find" grpc-direct-500 2 1 250
         bench_grpc gw-grpc-server-grpcio "$g$book" grpcio-direct 16 8 0
-    fi
-
-    report
-    if ((BROKEN > 0)); then
-        log "$BROKEN target(s) could not be measured (see ERR rows)"
-        exit 2
     fi
 }
 
