@@ -114,7 +114,9 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             }
             // Framing headers as NIO's encoder sets them.
             chunked = head.frameBody(hasBody: !respondingToConnect && head.status.mayHaveResponseBody) && !suppressBody
-            var out = pending ?? context.channel.allocator.buffer(capacity: 512)
+            // Room for a body short enough to follow in this buffer, so that appending it does not reallocate.
+            let length = suppressBody || chunked ? 0 : head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+            var out = pending ?? context.channel.allocator.buffer(capacity: 512 + (length <= ByteBuffer.coalesceLimit ? length : 0))
             pending = nil
             out.writeResponseHead(head)
             stage(out, promise: promise, context: context)
