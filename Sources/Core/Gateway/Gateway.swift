@@ -8,8 +8,9 @@ public final class Gateway: HTTPApplication {
     /// What a route leads to.
     struct Route: Sendable {
         let bodyMode: PreparedRequest.BodyMode
-        let run: @Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter) async -> Void
-        var runOnLoop: (@Sendable (IncomingRequest, [(name: String, value: String)], ResponseWriter, EventLoop) -> Void)? = nil
+        /// Built once per route; a request's `{params}` come in `IncomingRequest.params`.
+        let run: @Sendable (IncomingRequest, ResponseWriter) async -> Void
+        var runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)? = nil
         /// A protocol module's endpoint (`websocket`) answers instead of `run`.
         var upgrade: (any UpgradeEndpoint)? = nil
     }
@@ -40,7 +41,7 @@ public final class Gateway: HTTPApplication {
             if let factory = UpgradeEndpointFactory.factory(for: endpoint, in: upgrades) {
                 let built = try factory.make(endpoint, config)
                 upgradeEndpoints.append(built)
-                return Route(bodyMode: .buffered(limit: 1 << 16), run: { _, _, _ in }, upgrade: built)
+                return Route(bodyMode: .buffered(limit: 1 << 16), run: { _, _ in }, upgrade: built)
             }
             return try Self.makeRoute(endpoint, config: config, client: client, adapters: adapters, responder: responder, caches: caches, bodyLimit: bodyLimit)
         }
@@ -93,11 +94,14 @@ public final class Gateway: HTTPApplication {
         if endpoint.outputEncoding == "no-op", let backend = backends.first {
             let pipe = NoOpEndpoint(backend: backend, config: endpoint, responder: responder)
             // An adapter rewrites the whole body, so it must be read first.
-            guard backend.adapter == nil else { return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run) }
-            return Route(bodyMode: .streamed, run: pipe.run, runOnLoop: pipe.run)
+            let run: @Sendable (IncomingRequest, ResponseWriter) async -> Void = { await pipe.run($0, params: $0.params, writer: $1) }
+            guard backend.adapter == nil else { return Route(bodyMode: .buffered(limit: bodyLimit), run: run) }
+            return Route(bodyMode: .streamed, run: run, runOnLoop: { pipe.run($0, params: $0.params, writer: $1, on: $2) })
         }
         let pipe = try MergingEndpoint(pipes: backends.map { (b) throws(ConfigError) in try BackendPipe(backend: b, caches: caches) }, config: endpoint, responder: responder, bodyLimit: bodyLimit)
-        return Route(bodyMode: .buffered(limit: bodyLimit), run: pipe.run, runOnLoop: pipe.runsOnLoop ? pipe.run : nil)
+        var route = Route(bodyMode: .buffered(limit: bodyLimit), run: { await pipe.run($0, params: $0.params, writer: $1) })
+        if pipe.runsOnLoop { route.runOnLoop = { pipe.run($0, params: $0.params, writer: $1, on: $2) } }
+        return route
     }
 
     /// The proxy pipe of an endpoint that is not routed (a gRPC server
@@ -124,10 +128,9 @@ public final class Gateway: HTTPApplication {
             if let endpoint = route.upgrade {
                 return PreparedRequest { request, channel in endpoint.answer(request, params: params, channel: channel) }
             }
-            let onLoop = route.runOnLoop.map { run in
-                { @Sendable (request: IncomingRequest, writer: ResponseWriter, loop: EventLoop) in run(request, params, writer, loop) }
-            }
-            return PreparedRequest(bodyMode: route.bodyMode, run: { request, writer in await route.run(request, params, writer) }, runOnLoop: onLoop)
+            var prepared = PreparedRequest(bodyMode: route.bodyMode, run: route.run, runOnLoop: route.runOnLoop)
+            prepared.params = params
+            return prepared
         case .methodNotAllowed(let allowed):
             return respondNow { writer in self.routerError(writer, status: .methodNotAllowed, allow: allowed) }
         case .redirect(let location, let status):

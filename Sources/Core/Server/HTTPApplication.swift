@@ -46,6 +46,9 @@ public struct PreparedRequest: Sendable {
     /// Instead of `run`: the request may switch the connection to another
     /// protocol (a WebSocket endpoint).
     public var upgrade: ConnectionUpgrade?
+    /// The route's `{params}`, handed to `run` in the request: the work
+    /// itself is then built once per route, not once per request.
+    public var params: [(name: String, value: String)] = []
 
     public init(bodyMode: BodyMode, run: @escaping @Sendable (IncomingRequest, ResponseWriter) async -> Void,
                 runOnLoop: (@Sendable (IncomingRequest, ResponseWriter, EventLoop) -> Void)? = nil) {
@@ -66,6 +69,8 @@ public struct IncomingRequest: Sendable {
     public var head: HTTPRequestHead
     public var body: RequestBody
     public var connection: ConnectionInfo
+    /// The route's `{params}` (`PreparedRequest.params`).
+    public var params: [(name: String, value: String)] = []
 }
 
 /// The body of a request: already read, or still arriving.

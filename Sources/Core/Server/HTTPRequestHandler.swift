@@ -162,11 +162,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let prepared = app.prepare(head, connection: connection)
         switch prepared.bodyMode {
         case .buffered(let limit):
-            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection)
+            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection, params: prepared.params)
             state = .buffering(request, prepared, limit: limit)
         case .streamed where !isHTTP2 && !head.hasBody:
             // Nothing to stream: no stream to make (it costs locks and allocations).
-            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection)
+            let request = IncomingRequest(head: head, body: .buffered(nil), connection: connection, params: prepared.params)
             state = .buffering(request, prepared, limit: 0)
         case .streamed:
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -175,7 +175,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 eventLoop.execute { let (handler, ctx) = loopBound.value; handler.resumeReads(context: ctx) }
             }
             state = .streaming(source)
-            let request = IncomingRequest(head: head, body: .streamed(stream), connection: connection)
+            let request = IncomingRequest(head: head, body: .streamed(stream), connection: connection, params: prepared.params)
             start(prepared, request, context: context)
         }
     }
