@@ -106,14 +106,18 @@ final class LoopPool: @unchecked Sendable {
     func execute(_ request: HTTP1Request, deadline: NIODeadline, retry: Bool) -> EventLoopFuture<HTTP1Response> {
         eventLoop.assertInEventLoop()
         let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
-        // A pooled connection is used at once: no future to wait on (each one
-        // costs allocations and generic-metadata look-ups on the hot path).
-        if let connection = popIdle(key) {
-            return exchange(request, on: connection, key: key, deadline: deadline, retryOnStaleConnection: retry)
+        return withConnection(key, deadline: deadline) { connection, pooled in
+            self.exchange(request, on: connection, key: key, deadline: deadline, retryOnStaleConnection: retry && pooled)
         }
-        return connect(key, deadline: deadline).flatMap { connection in
-            self.exchange(request, on: connection, key: key, deadline: deadline, retryOnStaleConnection: false)
-        }
+    }
+
+    /// `body` on an idle pooled connection at once, with no future to wait
+    /// on (each costs allocations and generic-metadata look-ups on the hot
+    /// path), or on a new connection once it is made.
+    private func withConnection<T: Sendable>(_ key: HTTP1ConnectionPool.Key, deadline: NIODeadline,
+                                             _ body: @escaping (Connection, _ pooled: Bool) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        if let connection = popIdle(key) { return body(connection, true) }
+        return connect(key, deadline: deadline).flatMap { body($0, false) }
     }
 
     /// One request on one connection; the connection goes back to the pool
@@ -152,11 +156,8 @@ final class LoopPool: @unchecked Sendable {
     func startStreaming(_ request: HTTP1Request, deadline: NIODeadline, bodyFollows: Bool) -> EventLoopFuture<StartedExchange> {
         eventLoop.assertInEventLoop()
         let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
-        if let connection = popIdle(key) {
-            return eventLoop.makeSucceededFuture(start(request, on: connection, key: key, deadline: deadline, bodyFollows: bodyFollows))
-        }
-        return connect(key, deadline: deadline).map { connection in
-            self.start(request, on: connection, key: key, deadline: deadline, bodyFollows: bodyFollows)
+        return withConnection(key, deadline: deadline) { connection, _ in
+            self.eventLoop.makeSucceededFuture(self.start(request, on: connection, key: key, deadline: deadline, bodyFollows: bodyFollows))
         }
     }
 
@@ -165,10 +166,7 @@ final class LoopPool: @unchecked Sendable {
     func streamingResponse(_ request: HTTP1Request, deadline: NIODeadline) -> EventLoopFuture<HTTP1StreamedResponse> {
         eventLoop.assertInEventLoop()
         let key = HTTP1ConnectionPool.Key(host: request.host, port: request.port)
-        if let connection = popIdle(key) {
-            return start(request, on: connection, key: key, deadline: deadline, bodyFollows: false).response
-        }
-        return connect(key, deadline: deadline).flatMap { connection in
+        return withConnection(key, deadline: deadline) { connection, _ in
             self.start(request, on: connection, key: key, deadline: deadline, bodyFollows: false).response
         }
     }

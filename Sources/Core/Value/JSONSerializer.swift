@@ -131,9 +131,12 @@ enum JSONSerializer {
         }
     }
 
-    /// `body` for each member in key order (as `sortedMembers`), sorting the
-    /// dictionary's indices in temporary (stack) memory rather than copying
-    /// the members into a new array for every object written.
+    /// `body` for each member in key-byte order, sorting the dictionary's
+    /// indices in temporary (stack) memory rather than copying the members
+    /// into a new array for every object written. Swift compares two ASCII
+    /// strings by their bytes (its fast path), so that comparison is used
+    /// when all keys are ASCII; otherwise Swift's order (on canonical
+    /// equivalents) could differ from Go's.
     private static func forEachSortedMember(_ o: [String: Value], _ body: (String, Value) -> Void) {
         withUnsafeTemporaryAllocation(of: [String: Value].Index.self, capacity: o.count) { indices in
             guard let base = indices.baseAddress else { return }
@@ -156,21 +159,6 @@ enum JSONSerializer {
             }
             base.deinitialize(count: n)
         }
-    }
-
-    /// Members sorted by key bytes. Swift compares two ASCII strings by their
-    /// bytes (its fast path), so that comparison is used when all keys are ASCII;
-    /// otherwise Swift's order (on canonical equivalents) could differ from Go's.
-    private static func sortedMembers(_ o: [String: Value]) -> [(key: String, value: Value)] {
-        var allASCII = true
-        for k in o.keys where !isASCII(k) {
-            allASCII = false
-            break
-        }
-        if allASCII {
-            return o.sorted { $0.key < $1.key }
-        }
-        return o.sorted { utf8BytesLess($0.key, $1.key) }
     }
 
     @inline(__always)
@@ -213,8 +201,14 @@ enum JSONSerializer {
                     stack.append(Frame(elements: a, keys: [], isObject: false))
                 case .object(let o) where !o.isEmpty:
                     out.append(UInt8(ascii: "{"))
-                    let members = sortedMembers(o)
-                    stack.append(Frame(elements: members.map(\.value), keys: members.map(\.key), isObject: true))
+                    var frame = Frame(elements: [], keys: [], isObject: true)
+                    frame.elements.reserveCapacity(o.count)
+                    frame.keys.reserveCapacity(o.count)
+                    forEachSortedMember(o) { key, value in
+                        frame.keys.append(key)
+                        frame.elements.append(value)
+                    }
+                    stack.append(frame)
                 default:
                     // Scalars and empty containers: no nesting.
                     write(v, depth: 0, into: &out)
